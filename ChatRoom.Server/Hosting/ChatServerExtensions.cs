@@ -1,0 +1,38 @@
+using ChatRoom.Server.Commands;
+using ChatRoom.Server.Connections;
+using ChatRoom.Server.Options;
+using ChatRoom.Server.Rooms;
+using ChatRoom.Server.Telemetry;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Options;
+
+namespace ChatRoom.Server.Hosting;
+
+/// <summary>Registers the chat server: options, the room, and Kestrel's two listeners.</summary>
+public static class ChatServerExtensions
+{
+    public static WebApplicationBuilder AddChatServer(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ChatOptions>()
+            .BindConfiguration(ChatOptions.SectionName)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ChatOptions>, ChatOptionsValidator>();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ChatMetrics>();
+        builder.Services.AddSingleton<IBroadcastBus, LocalBroadcastBus>();
+        builder.Services.AddSingleton<Room>();
+        builder.Services.AddSingleton<ChatCommands>();
+        builder.Services.AddSingleton<ConnectionAdmission>();
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            var options = kestrel.ApplicationServices.GetRequiredService<IOptions<ChatOptions>>().Value;
+            // Chat first: tests and tools find the chat port as the first bound address.
+            kestrel.Listen(options.GetListenAddress(), options.Port, listen => listen.UseConnectionHandler<ChatConnectionHandler>());
+            kestrel.Listen(options.GetListenAddress(), options.HttpPort);
+        });
+
+        return builder;
+    }
+}

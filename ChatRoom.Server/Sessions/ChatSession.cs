@@ -1,0 +1,333 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Json;
+using ChatRoom.Protocol.Commands;
+using ChatRoom.Protocol.Events;
+using ChatRoom.Protocol.Framing;
+using ChatRoom.Protocol.Text;
+using ChatRoom.Server.Commands;
+using ChatRoom.Server.Options;
+using ChatRoom.Server.Rooms;
+using ChatRoom.Server.Telemetry;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+
+namespace ChatRoom.Server.Sessions;
+
+/// <summary>
+/// One client connection, from <c>NICK</c> to goodbye: reads lines off the connection's pipe, refuses bad
+/// input with an <c>ERR</c> to this client alone, runs the handshake, hands commands to
+/// <see cref="ChatCommands"/>, and owns the <see cref="Outbox"/> whose writer loop is the only code
+/// that writes to this connection.
+/// </summary>
+public sealed class ChatSession : IRoomMember
+{
+    // Long enough for a reading client to take its last lines, short enough that a silent one cannot hold us.
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly ConnectionContext _connection;
+    private readonly Room _room;
+    private readonly ChatCommands _commands;
+    private readonly ChatOptions _options;
+    private readonly ChatMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _clock;
+    private readonly Outbox _outbox;
+    private LineFramer _framer;
+    private int _reason = -1;
+    private volatile bool _closing;
+
+    public ChatSession(ConnectionContext connection, Room room, ChatCommands commands, ChatOptions options,
+        ChatMetrics metrics, ILogger logger, TimeProvider clock)
+    {
+        _connection = connection;
+        _room = room;
+        _commands = commands;
+        _options = options;
+        _metrics = metrics;
+        _logger = logger;
+        _clock = clock;
+        _outbox = new Outbox(options.MaxSendQueueBytes, metrics);
+        _framer = new LineFramer(options.MaxLineBytes);
+    }
+
+    public string? Nickname { get; set; }
+
+    /// <summary>Whether this client asked for JSON output with <c>/json</c>.</summary>
+    public bool IsStructured { get; private set; }
+
+    public long QueuedBytes => _outbox.QueuedBytes;
+
+    /// <summary>The client's address, for logs.</summary>
+    public string? RemoteEndPoint => _connection.RemoteEndPoint?.ToString();
+
+    private DisconnectReason? Reason => _reason < 0 ? null : (DisconnectReason)_reason;
+
+    public async Task RunAsync()
+    {
+        var writing = RunWriterAsync();
+        Reply(new ChatEvent { Kind = ChatEventKind.Nick, Text = PlainText.NickPrompt });
+        try
+        {
+            using var handshakeTimeout = new CancellationTokenSource(_options.HandshakeTimeout, _clock);
+            await ReadLoopAsync(handshakeTimeout).ConfigureAwait(false);
+        }
+        catch (ConnectionResetException)
+        {
+            SetReason(DisconnectReason.Dropped);
+        }
+        catch (ConnectionAbortedException)
+        {
+            // Whoever aborted the connection recorded why.
+        }
+        catch (IOException)
+        {
+            SetReason(DisconnectReason.Dropped);
+        }
+        finally
+        {
+            await CloseAsync(writing).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Queues an event for this client; a client whose queue is full is disconnected.</summary>
+    public void Send(EncodedEvent chatEvent)
+    {
+        if (!_outbox.TryEnqueue(chatEvent.For(IsStructured), chatEvent.ReceivedTimestamp) && !_closing)
+        {
+            Abort(DisconnectReason.SlowConsumer, "send queue full: the client is not reading");
+        }
+    }
+
+    /// <summary>Sends an event meant for this client alone.</summary>
+    public void Reply(ChatEvent chatEvent) =>
+        Send(new EncodedEvent(chatEvent with { Time = _clock.GetUtcNow() }, 0, Nickname));
+
+    public void ReplyError(string code, string text)
+    {
+        ServerLog.RefusedInput(_logger, Nickname, RemoteEndPoint, code);
+        Reply(new ChatEvent { Kind = ChatEventKind.Error, Code = code, Text = text });
+    }
+
+    public void ReplySystem(string code, string text, IReadOnlyList<string>? users = null) =>
+        Reply(new ChatEvent { Kind = ChatEventKind.System, Code = code, Text = text, Users = users });
+
+    public void EnableStructuredOutput() => IsStructured = true;
+
+    /// <summary>Ends the conversation after what is already queued has been written.</summary>
+    public void Quit() => SetReason(DisconnectReason.Quit);
+
+    private async Task ReadLoopAsync(CancellationTokenSource handshakeTimeout)
+    {
+        var input = _connection.Transport.Input;
+        while (true)
+        {
+            ReadResult result;
+            try
+            {
+                result = await input.ReadAsync(Nickname is null ? handshakeTimeout.Token : default).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (handshakeTimeout.IsCancellationRequested)
+            {
+                SetReason(DisconnectReason.HandshakeTimeout);
+                ReplyError("handshake_timeout", "handshake timed out");
+                return;
+            }
+
+            var buffer = result.Buffer;
+            var receivedTimestamp = Stopwatch.GetTimestamp();
+            var keepReading = true;
+            while (keepReading)
+            {
+                var status = _framer.TryRead(ref buffer, out var line);
+                if (status == FrameStatus.NeedMoreData)
+                {
+                    break;
+                }
+
+                if (status == FrameStatus.TooLong)
+                {
+                    ReplyError("line_too_long", $"line is longer than {_framer.MaxLineBytes} bytes");
+                    continue;
+                }
+
+                keepReading = HandleLine(line, receivedTimestamp);
+            }
+
+            input.AdvanceTo(buffer.Start, buffer.End);
+            if (!keepReading)
+            {
+                return;
+            }
+
+            if (result.IsCompleted)
+            {
+                SetReason(DisconnectReason.Dropped);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Handles one complete line; false when the conversation is over.</summary>
+    private bool HandleLine(in ReadOnlySequence<byte> line, long receivedTimestamp)
+    {
+        if (line.IsEmpty)
+        {
+            return true;
+        }
+
+        if (!TryDecode(line, out var text))
+        {
+            return true;
+        }
+
+        var trace = TraceContext.None;
+        if (IsStructured && text[0] == '{' && !TryOpenEnvelope(ref text, out trace))
+        {
+            return true;
+        }
+
+        var parsed = ChatLine.Parse(text);
+        if (Nickname is null)
+        {
+            _commands.Handshake(this, parsed, text);
+        }
+        else
+        {
+            _commands.Execute(this, parsed, trace, receivedTimestamp);
+        }
+
+        return Reason is null;
+    }
+
+    private bool TryDecode(in ReadOnlySequence<byte> line, out string text)
+    {
+        byte[]? rented = null;
+        var bytes = line.IsSingleSegment ? line.FirstSpan : Flatten(line, out rented);
+        try
+        {
+            var problem = LineText.Check(bytes);
+            if (problem != TextProblem.None)
+            {
+                ReplyTextProblem(problem);
+                text = string.Empty;
+                return false;
+            }
+
+            text = Encoding.UTF8.GetString(bytes);
+            return true;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static ReadOnlySpan<byte> Flatten(in ReadOnlySequence<byte> line, out byte[] rented)
+    {
+        rented = ArrayPool<byte>.Shared.Rent((int)line.Length);
+        line.CopyTo(rented);
+        return rented.AsSpan(0, (int)line.Length);
+    }
+
+    /// <summary>Unwraps a structured client's JSON envelope; its text must pass the same checks as a plain line.</summary>
+    private bool TryOpenEnvelope(ref string text, out TraceContext trace)
+    {
+        trace = TraceContext.None;
+        ClientEnvelope? envelope;
+        try
+        {
+            envelope = JsonSerializer.Deserialize(text, ChatJsonContext.Default.ClientEnvelope);
+        }
+        catch (JsonException)
+        {
+            envelope = null;
+        }
+
+        if (envelope?.Text is not { } inner)
+        {
+            ReplyError("bad_json", "envelope is not valid JSON");
+            return false;
+        }
+
+        var problem = LineText.Check(inner);
+        if (problem != TextProblem.None || inner.Contains('\n', StringComparison.Ordinal))
+        {
+            ReplyTextProblem(problem == TextProblem.None ? TextProblem.ControlCharacter : problem);
+            return false;
+        }
+
+        text = inner;
+        trace = new TraceContext(envelope.Traceparent, envelope.Tracestate);
+        return inner.Length > 0;
+    }
+
+    private void ReplyTextProblem(TextProblem problem) =>
+        ReplyError(problem switch
+        {
+            TextProblem.InvalidUtf8 => "invalid_utf8",
+            TextProblem.DirectionOverride => "direction_override",
+            _ => "control_character",
+        }, LineText.Describe(problem));
+
+    private async Task RunWriterAsync()
+    {
+        try
+        {
+            await _outbox.RunWriterAsync(_connection.Transport.Output, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ConnectionAbortedException or ConnectionResetException or OperationCanceledException)
+        {
+            // The peer is gone; the read loop notices too and ends the session.
+        }
+        finally
+        {
+            _closing = true;
+        }
+    }
+
+    private void SetReason(DisconnectReason reason) => Interlocked.CompareExchange(ref _reason, (int)reason, -1);
+
+    private void Abort(DisconnectReason reason, string message)
+    {
+        if (Interlocked.CompareExchange(ref _reason, (int)reason, -1) != -1)
+        {
+            return;
+        }
+
+        ServerLog.Disconnecting(_logger, Nickname, RemoteEndPoint, message);
+        _closing = true;
+        _connection.Abort(new ConnectionAbortedException(message));
+    }
+
+    private async Task CloseAsync(Task writing)
+    {
+        SetReason(DisconnectReason.Dropped);
+        var reason = Reason!.Value;
+        var nickname = Nickname;
+        if (nickname is not null)
+        {
+            _room.Leave(this, reason.ToCode());
+            ServerLog.Left(_logger, nickname, reason.ToCode(), RemoteEndPoint);
+        }
+        else
+        {
+            ServerLog.ClosedBeforeJoining(_logger, RemoteEndPoint, reason.ToCode());
+        }
+
+        _closing = true;
+        _outbox.Complete();
+        if (await Task.WhenAny(writing, Task.Delay(DrainTimeout, _clock)).ConfigureAwait(false) != writing)
+        {
+            _connection.Abort(new ConnectionAbortedException("client did not take its last lines"));
+            await writing.ConfigureAwait(false);
+        }
+
+        _metrics.ConnectionClosed(reason);
+    }
+}

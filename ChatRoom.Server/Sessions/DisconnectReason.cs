@@ -1,0 +1,41 @@
+namespace ChatRoom.Server.Sessions;
+
+/// <summary>Why a connection ended; reported in the leave event's code, logs and metrics.</summary>
+public enum DisconnectReason
+{
+    /// <summary>The client sent <c>/quit</c>.</summary>
+    Quit,
+
+    /// <summary>The connection closed or broke without <c>/quit</c>.</summary>
+    Dropped,
+
+    /// <summary>The client did not read fast enough and its send queue filled up.</summary>
+    SlowConsumer,
+
+    /// <summary>The client broke the protocol in a way that ends the conversation.</summary>
+    ProtocolError,
+
+    /// <summary>The server had no room for another client.</summary>
+    ServerFull,
+
+    /// <summary>No accepted nickname within the handshake timeout.</summary>
+    HandshakeTimeout,
+
+    /// <summary>The server is shutting down.</summary>
+    Shutdown,
+}
+
+public static class DisconnectReasonNames
+{
+    /// <summary>The snake_case name used on the wire and as a metric attribute value.</summary>
+    public static string ToCode(this DisconnectReason reason) => reason switch
+    {
+        DisconnectReason.Quit => "quit",
+        DisconnectReason.Dropped => "dropped",
+        DisconnectReason.SlowConsumer => "slow_consumer",
+        DisconnectReason.ProtocolError => "protocol_error",
+        DisconnectReason.ServerFull => "server_full",
+        DisconnectReason.HandshakeTimeout => "handshake_timeout",
+        _ => "shutdown",
+    };
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace ChatRoom.Server.Telemetry;
+
+/// <summary>The server's log messages, source-generated: structured fields, no formatting unless enabled.</summary>
+public static partial class ServerLog
+{
+    [LoggerMessage(1, LogLevel.Information, "{Nick} joined from {RemoteEndPoint}")]
+    public static partial void Joined(ILogger logger, string nick, string? remoteEndPoint);
+
+    [LoggerMessage(2, LogLevel.Information, "{Nick} left ({Reason}) from {RemoteEndPoint}")]
+    public static partial void Left(ILogger logger, string nick, string reason, string? remoteEndPoint);
+
+    [LoggerMessage(3, LogLevel.Debug, "Connection from {RemoteEndPoint} closed before joining ({Reason})")]
+    public static partial void ClosedBeforeJoining(ILogger logger, string? remoteEndPoint, string reason);
+
+    [LoggerMessage(4, LogLevel.Warning, "Refused connection from {RemoteEndPoint}: server is full ({MaxClients} clients)")]
+    public static partial void ServerFull(ILogger logger, string? remoteEndPoint, int maxClients);
+
+    [LoggerMessage(5, LogLevel.Warning, "Disconnecting {Nick} at {RemoteEndPoint}: {Reason}")]
+    public static partial void Disconnecting(ILogger logger, string? nick, string? remoteEndPoint, string reason);
+
+    [LoggerMessage(6, LogLevel.Debug, "Refused input from {Nick} at {RemoteEndPoint}: {Code}")]
+    public static partial void RefusedInput(ILogger logger, string? nick, string? remoteEndPoint, string code);
+
+    [LoggerMessage(7, LogLevel.Information, "{OldNick} is now {NewNick}")]
+    public static partial void Renamed(ILogger logger, string oldNick, string newNick);
+
+    [LoggerMessage(8, LogLevel.Error, "Session at {RemoteEndPoint} failed")]
+    public static partial void SessionFailed(ILogger logger, Exception exception, string? remoteEndPoint);
+}
