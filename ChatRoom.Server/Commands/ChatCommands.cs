@@ -97,7 +97,8 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
     private void Say(ChatSession session, ChatEventKind kind, string text, TraceContext trace, long receivedTimestamp)
     {
         metrics.MessageReceived();
-        room.Say(session, kind, text, trace, receivedTimestamp);
+        using var activity = ChatTracing.StartBroadcast(trace, text);
+        ChatTracing.Broadcasted(activity, room.Say(session, kind, text, trace, receivedTimestamp));
     }
 
     private void Whisper(ChatSession session, string argument, TraceContext trace, long receivedTimestamp)

@@ -73,11 +73,11 @@ public sealed class Room : IBroadcastSink
     }
 
     /// <summary>Broadcasts a message or action from <paramref name="sender"/> to everyone, the sender included.</summary>
-    public void Say(IRoomMember sender, ChatEventKind kind, string text, TraceContext trace, long receivedTimestamp)
+    public BroadcastReceipt Say(IRoomMember sender, ChatEventKind kind, string text, TraceContext trace, long receivedTimestamp)
     {
         lock (_gate)
         {
-            Publish(new ChatEvent
+            var id = Publish(new ChatEvent
             {
                 Kind = kind,
                 From = sender.Nickname,
@@ -85,6 +85,7 @@ public sealed class Room : IBroadcastSink
                 Traceparent = trace.Traceparent,
                 Tracestate = trace.Tracestate,
             }, receivedTimestamp);
+            return new BroadcastReceipt(id, _members.Count);
         }
     }
 
@@ -167,8 +168,12 @@ public sealed class Room : IBroadcastSink
         }
     }
 
-    private void Publish(ChatEvent draft, long receivedTimestamp = 0) =>
-        _bus.Publish(new EncodedEvent(Stamp(draft), receivedTimestamp));
+    private long Publish(ChatEvent draft, long receivedTimestamp = 0)
+    {
+        var stamped = Stamp(draft);
+        _bus.Publish(new EncodedEvent(stamped, receivedTimestamp));
+        return stamped.Id!.Value;
+    }
 
     private ChatEvent Stamp(ChatEvent draft) =>
         draft with { Id = ++_lastId, Time = _clock.GetUtcNow(), Room = Name };
