@@ -18,6 +18,9 @@ public static class ChatServerExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ChatOptions>, ChatOptionsValidator>();
 
+        // Below Docker's 10 s stop grace period, so a stopping container exits by itself, with code 0.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
+
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ChatMetrics>();
         builder.Services.AddSingleton<IBroadcastBus, LocalBroadcastBus>();

@@ -55,8 +55,11 @@ public sealed class Room : IBroadcastSink
         return true;
     }
 
-    /// <summary>Removes a member; the others see it leave with <paramref name="code"/> as the reason.</summary>
-    public void Leave(IRoomMember member, string code)
+    /// <summary>
+    /// Removes a member; the others see it leave with <paramref name="code"/> as the reason, unless
+    /// <paramref name="announce"/> is false (at shutdown everyone goes at once and has been told why).
+    /// </summary>
+    public void Leave(IRoomMember member, string code, bool announce = true)
     {
         lock (_gate)
         {
@@ -66,7 +69,10 @@ public sealed class Room : IBroadcastSink
             }
 
             _byNicknameKey.Remove(NicknameRules.Key(nickname));
-            Publish(new ChatEvent { Kind = ChatEventKind.Leave, From = nickname, Code = code });
+            if (announce)
+            {
+                Publish(new ChatEvent { Kind = ChatEventKind.Leave, From = nickname, Code = code });
+            }
         }
 
         _metrics.UserLeft();

@@ -12,6 +12,7 @@ using ChatRoom.Server.Options;
 using ChatRoom.Server.Rooms;
 using ChatRoom.Server.Telemetry;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
 
 namespace ChatRoom.Server.Sessions;
@@ -69,6 +70,8 @@ public sealed class ChatSession : IRoomMember
     {
         var writing = RunWriterAsync();
         Reply(new ChatEvent { Kind = ChatEventKind.Nick, Text = PlainText.NickPrompt });
+        using var stopping = _connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested
+            .Register(static session => ((ChatSession)session!).OnServerStopping(), this);
         try
         {
             using var handshakeTimeout = new CancellationTokenSource(_options.HandshakeTimeout, _clock);
@@ -157,7 +160,7 @@ public sealed class ChatSession : IRoomMember
             }
 
             input.AdvanceTo(buffer.Start, buffer.End);
-            if (!keepReading)
+            if (!keepReading || result.IsCanceled)
             {
                 return;
             }
@@ -291,6 +294,14 @@ public sealed class ChatSession : IRoomMember
         }
     }
 
+    /// <summary>Kestrel is stopping: say so, stop reading, and let the writer deliver what was already accepted.</summary>
+    private void OnServerStopping()
+    {
+        SetReason(DisconnectReason.Shutdown);
+        ReplySystem("shutdown", "Server is shutting down.");
+        _connection.Transport.Input.CancelPendingRead();
+    }
+
     private void SetReason(DisconnectReason reason) => Interlocked.CompareExchange(ref _reason, (int)reason, -1);
 
     private void Abort(DisconnectReason reason, string message)
@@ -312,7 +323,7 @@ public sealed class ChatSession : IRoomMember
         var nickname = Nickname;
         if (nickname is not null)
         {
-            _room.Leave(this, reason.ToCode());
+            _room.Leave(this, reason.ToCode(), announce: reason != DisconnectReason.Shutdown);
             ServerLog.Left(_logger, nickname, reason.ToCode(), RemoteEndPoint);
         }
         else
