@@ -4,6 +4,7 @@ using ChatRoom.Server.Options;
 using ChatRoom.Server.Rooms;
 using ChatRoom.Server.Telemetry;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace ChatRoom.Server.Hosting;
@@ -32,10 +33,26 @@ public static class ChatServerExtensions
         {
             var options = kestrel.ApplicationServices.GetRequiredService<IOptions<ChatOptions>>().Value;
             // Chat first: tests and tools find the chat port as the first bound address.
-            kestrel.Listen(options.GetListenAddress(), options.Port, listen => listen.UseConnectionHandler<ChatConnectionHandler>());
-            kestrel.Listen(options.GetListenAddress(), options.HttpPort);
+            Listen(kestrel, options, options.Port, listen => listen.UseConnectionHandler<ChatConnectionHandler>());
+            Listen(kestrel, options, options.HttpPort, _ => { });
         });
 
         return builder;
+    }
+
+    /// <summary>
+    /// "localhost" binds both loopbacks, as Kestrel does for URLs, because an orchestrator's proxy may dial
+    /// [::1]; Kestrel cannot pick a free port for both at once, so port 0 stays on IPv4.
+    /// </summary>
+    private static void Listen(KestrelServerOptions kestrel, ChatOptions options, int port, Action<ListenOptions> configure)
+    {
+        if (port != 0 && string.Equals(options.Host.Trim(), "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            kestrel.ListenLocalhost(port, configure);
+        }
+        else
+        {
+            kestrel.Listen(options.GetListenAddress(), port, configure);
+        }
     }
 }
