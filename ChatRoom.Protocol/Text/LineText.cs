@@ -32,6 +32,9 @@ public static class LineText
             return TextProblem.InvalidUtf8;
         }
 
+        // A control character anywhere wins over a bidi control, as in Check(string): the reason must not
+        // depend on whether the line came as plain bytes or inside a JSON envelope.
+        var direction = false;
         var rest = utf8;
         int index;
         while ((index = rest.IndexOfAny(SuspectLeadBytes)) >= 0)
@@ -42,20 +45,17 @@ public static class LineText
                 return TextProblem.ControlCharacter;
             }
 
-            if (rest[0] == 0xE2 && rest.Length >= 3 && IsBidiControl(rest[1], rest[2]))
-            {
-                return TextProblem.DirectionOverride;
-            }
-
+            direction |= rest[0] == 0xE2 && rest.Length >= 3 && IsBidiControl(rest[1], rest[2]);
             rest = rest[1..];
         }
 
-        return TextProblem.None;
+        return direction ? TextProblem.DirectionOverride : TextProblem.None;
     }
 
     /// <summary>The same rules applied to text that is already a string (nicknames, JSON input).</summary>
     public static TextProblem Check(string text)
     {
+        var direction = false;
         foreach (var rune in text.EnumerateRunes())
         {
             if (rune.Value == '\t')
@@ -68,13 +68,10 @@ public static class LineText
                 return TextProblem.ControlCharacter;
             }
 
-            if (rune.Value is (>= 0x202A and <= 0x202E) or (>= 0x2066 and <= 0x2069))
-            {
-                return TextProblem.DirectionOverride;
-            }
+            direction |= rune.Value is (>= 0x202A and <= 0x202E) or (>= 0x2066 and <= 0x2069);
         }
 
-        return TextProblem.None;
+        return direction ? TextProblem.DirectionOverride : TextProblem.None;
     }
 
     public static string Describe(TextProblem problem) => problem switch

@@ -21,7 +21,7 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
         {
             case CommandName.Json:
                 EnableStructuredOutput(session);
-                session.Reply(new ChatEvent { Kind = ChatEventKind.Nick, Text = PlainText.NickPrompt });
+                PromptForNickname(session);
                 return;
             case CommandName.Ping:
                 Pong(session, line.Argument);
@@ -46,8 +46,12 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
             RefuseNickInUse(session, nickname);
         }
 
-        session.Reply(new ChatEvent { Kind = ChatEventKind.Nick, Text = PlainText.NickPrompt });
+        PromptForNickname(session);
     }
+
+    /// <summary>Asks (again) for a nickname: every refusal during the handshake ends with this.</summary>
+    public void PromptForNickname(ChatSession session) =>
+        session.Reply(new ChatEvent { Kind = ChatEventKind.Nick, Text = PlainText.NickPrompt });
 
     /// <summary>A line from a client in the room.</summary>
     public void Execute(ChatSession session, ChatLine line, TraceContext trace, long receivedTimestamp)

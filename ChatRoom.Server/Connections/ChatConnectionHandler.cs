@@ -1,9 +1,12 @@
+using System.Net;
+using System.Net.Sockets;
 using ChatRoom.Server.Commands;
 using ChatRoom.Server.Options;
 using ChatRoom.Server.Rooms;
 using ChatRoom.Server.Sessions;
 using ChatRoom.Server.Telemetry;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -23,40 +26,65 @@ public sealed class ChatConnectionHandler(
     TimeProvider clock) : ConnectionHandler
 {
     private static readonly byte[] ServerFullLine = "ERR server is full\n"u8.ToArray();
+    private static readonly byte[] TooManyFromAddressLine = "ERR too many connections from your address\n"u8.ToArray();
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         metrics.ConnectionOpened();
-        if (!admission.TryAdmit())
+        var address = (connection.RemoteEndPoint as IPEndPoint)?.Address;
+        if (address is { IsIPv4MappedToIPv6: true })
         {
-            await RefuseAsync(connection).ConfigureAwait(false);
+            address = address.MapToIPv4();
+        }
+
+        var refusal = admission.TryAdmit(address);
+        if (refusal != ConnectionAdmission.Refusal.None)
+        {
+            await RefuseAsync(connection, refusal).ConfigureAwait(false);
             return;
         }
 
         try
         {
+            EnableKeepAlive(connection);
             var session = new ChatSession(connection, room, commands, options.Value, metrics, logger, clock);
             await session.RunAsync().ConfigureAwait(false);
         }
         finally
         {
-            admission.Release();
+            admission.Release(address);
         }
     }
 
-    private async Task RefuseAsync(ConnectionContext connection)
+    /// <summary>Lets the kernel find peers that vanished without FIN or RST (see <see cref="ChatOptions.KeepAliveTime"/>).</summary>
+    private void EnableKeepAlive(ConnectionContext connection)
     {
-        ServerLog.ServerFull(logger, connection.RemoteEndPoint?.ToString(), admission.MaxClients);
+        if (connection.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket)
+        {
+            return;
+        }
+
+        var settings = options.Value;
+        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, (int)settings.KeepAliveTime.TotalSeconds);
+        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, (int)settings.KeepAliveInterval.TotalSeconds);
+        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 3);
+    }
+
+    private async Task RefuseAsync(ConnectionContext connection, ConnectionAdmission.Refusal refusal)
+    {
+        var full = refusal == ConnectionAdmission.Refusal.ServerFull;
+        ServerLog.Refused(logger, connection.RemoteEndPoint?.ToString(), full ? "server is full" : "too many connections from its address");
         try
         {
-            // Written straight to the pipe: the newcomer never gets a session or a send queue.
-            await connection.Transport.Output.WriteAsync(ServerFullLine).ConfigureAwait(false);
+            // Written straight to the pipe: the newcomer never gets a session or an outbox.
+            await connection.Transport.Output.WriteAsync(full ? ServerFullLine : TooManyFromAddressLine).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or ConnectionResetException or ConnectionAbortedException)
         {
             // It left before hearing why.
         }
 
-        metrics.ConnectionClosed(DisconnectReason.ServerFull);
+        metrics.ConnectionClosed(full ? DisconnectReason.ServerFull : DisconnectReason.AddressLimit);
     }
 }

@@ -28,6 +28,7 @@ public static class ChatServerExtensions
         builder.Services.AddSingleton<Room>();
         builder.Services.AddSingleton<ChatCommands>();
         builder.Services.AddSingleton<ConnectionAdmission>();
+        builder.Services.AddHostedService<WriteTimeoutMonitor>();
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

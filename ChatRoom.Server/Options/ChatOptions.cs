@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
+using Microsoft.Extensions.Options;
 
 namespace ChatRoom.Server.Options;
 
@@ -39,6 +40,31 @@ public sealed class ChatOptions
     /// <summary>Connections served at once, handshaking ones included; the next one gets <c>ERR server is full</c>.</summary>
     [Range(1, 1_000_000)]
     public int MaxClients { get; set; } = 10_000;
+
+    /// <summary>Connections from one IP address at once; loopback is exempt unless <see cref="LimitLoopback"/>.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxConnectionsPerAddress { get; set; } = 64;
+
+    /// <summary>Apply <see cref="MaxConnectionsPerAddress"/> to loopback clients too (local load tests need it off).</summary>
+    public bool LimitLoopback { get; set; }
+
+    /// <summary>
+    /// Idle time after which the kernel starts TCP keep-alive probes (every <see cref="KeepAliveInterval"/>, 3 of them),
+    /// so a peer that vanished without FIN or RST is noticed and announced as gone while a silent but healthy
+    /// client (or plain nc) needs to do nothing.
+    /// </summary>
+    [DurationRange(minSeconds: 1, maxSeconds: 7200)]
+    public TimeSpan KeepAliveTime { get; set; } = TimeSpan.FromSeconds(30);
+
+    [DurationRange(minSeconds: 1, maxSeconds: 600)]
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long one flush to a client may stay unfinished before the client is disconnected.</summary>
+    [DurationRange(minSeconds: 1, maxSeconds: 3600)]
+    public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    [ValidateObjectMembers]
+    public FloodOptions Flood { get; set; } = new();
 
     /// <summary>The address to bind, from <see cref="Host"/> (already validated).</summary>
     public IPAddress GetListenAddress() => ListenAddressAttribute.Parse(Host)!;

@@ -11,4 +11,7 @@ public interface IRoomMember
 
     /// <summary>Queues an event for the member without waiting; a member that cannot keep up disconnects itself.</summary>
     void Send(EncodedEvent chatEvent);
+
+    /// <summary>Disconnects the member if a write to it has been stuck longer than <paramref name="writeTimeout"/>.</summary>
+    void CheckWriteTimeout(long now, TimeSpan writeTimeout);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ChatRoom.Protocol.Events;
 using ChatRoom.Protocol.Text;
 using ChatRoom.Server.Telemetry;
@@ -171,6 +172,19 @@ public sealed class Room : IBroadcastSink
             }
 
             _metrics.Broadcast(_members.Count, roomEvent.ReceivedTimestamp);
+        }
+    }
+
+    /// <summary>Disconnects members whose socket has taken nothing for longer than <paramref name="writeTimeout"/>.</summary>
+    public void CheckWriteTimeouts(TimeSpan writeTimeout)
+    {
+        var now = Stopwatch.GetTimestamp();
+        lock (_gate)
+        {
+            foreach (var member in _members)
+            {
+                member.CheckWriteTimeout(now, writeTimeout);
+            }
         }
     }
 

@@ -37,8 +37,12 @@ public sealed class ChatSession : IRoomMember
     private readonly TimeProvider _clock;
     private readonly Outbox _outbox;
     private LineFramer _framer;
+    private FloodGate _flood;
     private int _reason = -1;
     private volatile bool _closing;
+
+    // Fires when Kestrel asks connections to close because the server is stopping.
+    private readonly CancellationToken _stopping;
 
     public ChatSession(ConnectionContext connection, Room room, ChatCommands commands, ChatOptions options,
         ChatMetrics metrics, ILogger logger, TimeProvider clock)
@@ -52,6 +56,8 @@ public sealed class ChatSession : IRoomMember
         _clock = clock;
         _outbox = new Outbox(options.MaxSendQueueBytes, metrics);
         _framer = new LineFramer(options.MaxLineBytes);
+        _flood = new FloodGate(options.Flood);
+        _stopping = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default;
     }
 
     public string? Nickname { get; set; }
@@ -69,9 +75,8 @@ public sealed class ChatSession : IRoomMember
     public async Task RunAsync()
     {
         var writing = RunWriterAsync();
-        Reply(new ChatEvent { Kind = ChatEventKind.Nick, Text = PlainText.NickPrompt });
-        using var stopping = _connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested
-            .Register(static session => ((ChatSession)session!).OnServerStopping(), this);
+        _commands.PromptForNickname(this);
+        using var stopping = _stopping.Register(static session => ((ChatSession)session!).OnServerStopping(), this);
         try
         {
             using var handshakeTimeout = new CancellationTokenSource(_options.HandshakeTimeout, _clock);
@@ -101,6 +106,14 @@ public sealed class ChatSession : IRoomMember
         if (!_outbox.TryEnqueue(chatEvent.For(IsStructured), chatEvent.ReceivedTimestamp) && !_closing)
         {
             Abort(DisconnectReason.SlowConsumer, "send queue full: the client is not reading");
+        }
+    }
+
+    public void CheckWriteTimeout(long now, TimeSpan writeTimeout)
+    {
+        if (_outbox.FlushPendingFor(now) > writeTimeout)
+        {
+            Abort(DisconnectReason.WriteTimeout, $"no bytes taken for {writeTimeout.TotalSeconds:0} s");
         }
     }
 
@@ -140,7 +153,6 @@ public sealed class ChatSession : IRoomMember
             }
 
             var buffer = result.Buffer;
-            var receivedTimestamp = Stopwatch.GetTimestamp();
             var keepReading = true;
             while (keepReading)
             {
@@ -150,13 +162,18 @@ public sealed class ChatSession : IRoomMember
                     break;
                 }
 
-                if (status == FrameStatus.TooLong)
+                if (!await PassFloodGateAsync().ConfigureAwait(false))
+                {
+                    keepReading = false;
+                }
+                else if (status == FrameStatus.TooLong)
                 {
                     ReplyError("line_too_long", $"line is longer than {_framer.MaxLineBytes} bytes");
-                    continue;
                 }
-
-                keepReading = HandleLine(line, receivedTimestamp);
+                else
+                {
+                    keepReading = HandleLine(line, Stopwatch.GetTimestamp());
+                }
             }
 
             input.AdvanceTo(buffer.Start, buffer.End);
@@ -173,6 +190,41 @@ public sealed class ChatSession : IRoomMember
         }
     }
 
+    /// <summary>
+    /// Waits out a flooding client's excess lines (it alone is slowed: its input stays unread, so TCP pushes back
+    /// on it); false when it has kept flooding long enough to be disconnected.
+    /// </summary>
+    private async ValueTask<bool> PassFloodGateAsync()
+    {
+        var verdict = _flood.Admit(Stopwatch.GetTimestamp());
+        if (verdict.Delay <= TimeSpan.Zero)
+        {
+            return true;
+        }
+
+        if (verdict.Disconnect)
+        {
+            SetReason(DisconnectReason.Flood);
+            ReplyError("flood", "disconnected for flooding");
+            return false;
+        }
+
+        if (verdict.StartsThrottling)
+        {
+            ReplyError("flood", $"flooding: slow down to {_options.Flood.LinesPerSecond:0.##} lines per second; your lines are being delayed");
+        }
+
+        try
+        {
+            await Task.Delay(verdict.Delay, _clock, _stopping).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false; // the server is stopping: OnServerStopping has said why
+        }
+    }
+
     /// <summary>Handles one complete line; false when the conversation is over.</summary>
     private bool HandleLine(in ReadOnlySequence<byte> line, long receivedTimestamp)
     {
@@ -181,14 +233,14 @@ public sealed class ChatSession : IRoomMember
             return true;
         }
 
-        if (!TryDecode(line, out var text))
-        {
-            return true;
-        }
-
         var trace = TraceContext.None;
-        if (IsStructured && text[0] == '{' && !TryOpenEnvelope(ref text, out trace))
+        if (!TryDecode(line, out var text) || (IsStructured && text[0] == '{' && !TryOpenEnvelope(ref text, out trace)))
         {
+            if (Nickname is null)
+            {
+                _commands.PromptForNickname(this); // the refused line was this client's nickname candidate
+            }
+
             return true;
         }
 
@@ -196,6 +248,10 @@ public sealed class ChatSession : IRoomMember
         if (Nickname is null)
         {
             _commands.Handshake(this, parsed, text);
+            if (Nickname is not null)
+            {
+                _flood = new FloodGate(_options.Flood); // a newcomer's burst starts full, whatever the handshake took
+            }
         }
         else
         {

@@ -18,11 +18,20 @@ public enum DisconnectReason
     /// <summary>The server had no room for another client.</summary>
     ServerFull,
 
+    /// <summary>The client's address already had as many connections as allowed.</summary>
+    AddressLimit,
+
     /// <summary>No accepted nickname within the handshake timeout.</summary>
     HandshakeTimeout,
 
     /// <summary>The server is shutting down.</summary>
     Shutdown,
+
+    /// <summary>The client kept sending faster than the flood limit allows.</summary>
+    Flood,
+
+    /// <summary>A write to the client stayed unfinished longer than the write timeout.</summary>
+    WriteTimeout,
 }
 
 public static class DisconnectReasonNames
@@ -35,7 +44,10 @@ public static class DisconnectReasonNames
         DisconnectReason.SlowConsumer => "slow_consumer",
         DisconnectReason.ProtocolError => "protocol_error",
         DisconnectReason.ServerFull => "server_full",
+        DisconnectReason.AddressLimit => "address_limit",
         DisconnectReason.HandshakeTimeout => "handshake_timeout",
+        DisconnectReason.Flood => "flood",
+        DisconnectReason.WriteTimeout => "write_timeout",
         _ => "shutdown",
     };
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Threading.Channels;
 using ChatRoom.Server.Telemetry;
@@ -20,6 +21,7 @@ public sealed class Outbox(int maxQueuedBytes, ChatMetrics metrics)
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
 
     private long _queuedBytes;
+    private long _flushStarted;
 
     /// <summary>Bytes enqueued and not yet written into the pipe.</summary>
     public long QueuedBytes => Volatile.Read(ref _queuedBytes);
@@ -44,6 +46,13 @@ public sealed class Outbox(int maxQueuedBytes, ChatMetrics metrics)
 
         Interlocked.Add(ref _queuedBytes, -bytes.Length);
         return false;
+    }
+
+    /// <summary>How long the flush under way has been waiting for the peer to take bytes; zero when none is.</summary>
+    public TimeSpan FlushPendingFor(long now)
+    {
+        var started = Volatile.Read(ref _flushStarted);
+        return started == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(started, now);
     }
 
     /// <summary>No more items: the writer loop ends once it has written what is already queued.</summary>
@@ -85,7 +94,9 @@ public sealed class Outbox(int maxQueuedBytes, ChatMetrics metrics)
 
     private async ValueTask<bool> FlushAsync(PipeWriter output, long oldestInBatch, CancellationToken cancellationToken)
     {
+        Volatile.Write(ref _flushStarted, Stopwatch.GetTimestamp());
         var result = await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _flushStarted, 0);
         metrics.Flushed(oldestInBatch);
         return !result.IsCompleted && !result.IsCanceled;
     }

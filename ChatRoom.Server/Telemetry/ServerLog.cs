@@ -14,8 +14,8 @@ public static partial class ServerLog
     [LoggerMessage(3, LogLevel.Debug, "Connection from {RemoteEndPoint} closed before joining ({Reason})")]
     public static partial void ClosedBeforeJoining(ILogger logger, string? remoteEndPoint, string reason);
 
-    [LoggerMessage(4, LogLevel.Warning, "Refused connection from {RemoteEndPoint}: server is full ({MaxClients} clients)")]
-    public static partial void ServerFull(ILogger logger, string? remoteEndPoint, int maxClients);
+    [LoggerMessage(4, LogLevel.Warning, "Refused connection from {RemoteEndPoint}: {Reason}")]
+    public static partial void Refused(ILogger logger, string? remoteEndPoint, string reason);
 
     [LoggerMessage(5, LogLevel.Warning, "Disconnecting {Nick} at {RemoteEndPoint}: {Reason}")]
     public static partial void Disconnecting(ILogger logger, string? nick, string? remoteEndPoint, string reason);
