@@ -33,7 +33,8 @@ public readonly record struct ChatLine(CommandName Command, string Argument, str
         return space < 0 ? (argument, string.Empty) : (argument[..space], argument[(space + 1)..].TrimStart(' '));
     }
 
-    private static CommandName Lookup(string name) => name.ToUpperInvariant() switch
+    // ASCII names only: with ICU, ToUpperInvariant maps 'ſ' (U+017F) to 'S', which would make "/mſg" a /msg.
+    private static CommandName Lookup(string name) => !System.Text.Ascii.IsValid(name) ? CommandName.Unknown : name.ToUpperInvariant() switch
     {
         "WHO" => CommandName.Who,
         "MSG" => CommandName.Msg,
