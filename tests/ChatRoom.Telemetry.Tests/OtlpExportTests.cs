@@ -1,0 +1,87 @@
+using System.Globalization;
+using ChatRoom.Server.Hosting;
+using ChatRoom.Server.Tests.Harness;
+using ChatRoom.Telemetry.Tests.Harness;
+using Microsoft.AspNetCore.Builder;
+
+namespace ChatRoom.Telemetry.Tests;
+
+/// <summary>
+/// The real OTLP exporter of ServiceDefaults, switched on by configuration alone as Aspire does, sending
+/// HTTP/protobuf to a collector the test hosts: the path the Aspire dashboard receives telemetry by.
+/// </summary>
+[Collection(TelemetryTestGroup.Name)]
+public sealed class OtlpExportTests
+{
+    private static readonly TimeSpan ExportTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan StartStopTimeout = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task ServerExportsMetricsTracesAndLogsOverOtlpHttpProtobufWhenTheEndpointIsConfigured()
+    {
+        await using var collector = await OtlpSink.StartAsync();
+        var endpoint = collector.Endpoint.ToString().TrimEnd('/');
+        string[] args =
+        [
+            "--Chat:Host=127.0.0.1",
+            "--Chat:Port=0",
+            "--Chat:HttpPort=0",
+            // Configuration, not process environment: ServiceDefaults and the exporter read IConfiguration,
+            // so the variables Aspire sets work from any configuration source.
+            $"--OTEL_EXPORTER_OTLP_ENDPOINT={endpoint}",
+            "--OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
+            "--OTEL_SERVICE_NAME=chatroom-telemetry-test",
+            "--OTEL_RESOURCE_ATTRIBUTES=deployment.environment.name=test",
+            "--OTEL_METRIC_EXPORT_INTERVAL=500",
+            "--OTEL_BSP_SCHEDULE_DELAY=200",
+            "--OTEL_BLRP_SCHEDULE_DELAY=200",
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:ChatRoom=Information",
+        ];
+        var app = ChatServerApp.Create(args);
+        using (var timeout = new CancellationTokenSource(StartStopTimeout))
+        {
+            await app.StartAsync(timeout.Token);
+        }
+
+        try
+        {
+            var chatPort = new Uri(app.Urls.First()).Port;
+            using var alice = await TestChatClient.ConnectAsync(chatPort, "alice");
+            await alice.JoinAsync("alice");
+            using var bob = await TestChatClient.ConnectAsync(chatPort, "bob");
+            await bob.JoinAsync("bob");
+            await alice.ExpectLineAsync("bob joined the chat!");
+            const string secret = "a chat line that must not be logged";
+            await alice.SendLineAsync(secret);
+            await alice.ExpectLineAsync($"alice: {secret}");
+            await bob.ExpectLineAsync($"alice: {secret}");
+            await bob.SendLineAsync("/quit");
+            await bob.ExpectClosedAsync();
+            await alice.ExpectLineAsync("bob left the chat!");
+
+            var metrics = await collector.WaitForAsync("metrics", ExportTimeout,
+                "chatroom-telemetry-test", "deployment.environment.name", "ChatRoom.Server",
+                "chatroom.messages.received", "chatroom.broadcast.duration", "chatroom.disconnects", "quit",
+                // Kestrel's own connection metrics stay on beside the server's.
+                "kestrel.active_connections", "kestrel.connection.duration");
+            var traces = await collector.WaitForAsync("traces", ExportTimeout,
+                "chatroom-telemetry-test", "ChatRoom.Server", "process lobby", "messaging.destination.name", "lobby");
+            var logs = await collector.WaitForAsync("logs", ExportTimeout,
+                "chatroom-telemetry-test", "joined from", "Nick", "alice", "RemoteEndPoint", "Reason", "quit");
+
+            foreach (var export in (OtlpRequest[])[metrics, traces, logs])
+            {
+                Assert.Equal("application/x-protobuf", export.ContentType);
+            }
+
+            Assert.DoesNotContain(collector.Requests, request => request.Contains(secret));
+        }
+        finally
+        {
+            using var timeout = new CancellationTokenSource(StartStopTimeout);
+            await app.StopAsync(timeout.Token);
+            await app.DisposeAsync();
+        }
+    }
+}
