@@ -1,0 +1,217 @@
+using System.Net;
+using System.Text;
+using ChatRoom.ContainerTests.Infrastructure;
+
+namespace ChatRoom.ContainerTests;
+
+/// <summary>
+/// What chat users rely on, against the real server image over the ports Docker publishes on the host, exactly as
+/// `nc 127.0.0.1 55555` would reach a `docker run -p 55555:55555` container.
+/// </summary>
+[Collection(ChatServerCollectionDefinition.Name)]
+public sealed class ChatOverPublishedPortTests(ChatServerFixture fixture)
+{
+    private string Host => fixture.Server.Hostname;
+
+    private int Port => fixture.Server.GetMappedPublicPort(ChatServerFixture.ChatPort);
+
+    [Fact]
+    public void Mapped_ports_are_reached_over_loopback()
+    {
+        Assert.Equal("127.0.0.1", fixture.Server.Hostname);
+        Assert.NotEqual(0, Port);
+    }
+
+    [Fact]
+    public async Task Several_clients_join_and_everyone_sees_each_join_in_order()
+    {
+        var nicks = Enumerable.Range(1, 4).Select(i => NewNick($"join{i}")).ToArray();
+        await using var first = await LineClient.JoinAsync(Host, Port, nicks[0]);
+        var others = new List<LineClient>();
+        try
+        {
+            foreach (var nick in nicks[1..])
+            {
+                others.Add(await LineClient.JoinAsync(Host, Port, nick));
+            }
+
+            // The first one sees the others join, in the order they joined.
+            foreach (var nick in nicks[1..])
+            {
+                await first.ExpectAsync(line => line == $"{nick} joined the chat!", $"{nick}'s join");
+            }
+
+            await first.SendAsync("/who");
+            var who = await first.ExpectAsync(line => line.StartsWith("Users here (", StringComparison.Ordinal), "the /who reply");
+            var listed = who[(who.IndexOf(':', StringComparison.Ordinal) + 1)..].Split(',', StringSplitOptions.TrimEntries);
+            Assert.Equal(nicks, listed.Where(nicks.Contains));
+        }
+        finally
+        {
+            foreach (var other in others)
+            {
+                await other.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Messages_from_several_senders_reach_everyone_in_one_order()
+    {
+        const int perSender = 15;
+        var nicks = Enumerable.Range(1, 3).Select(i => NewNick($"order{i}")).ToArray();
+        var clients = new List<LineClient>();
+        try
+        {
+            foreach (var nick in nicks)
+            {
+                clients.Add(await LineClient.JoinAsync(Host, Port, nick));
+            }
+
+            // Everyone sends at once, so the senders' lines interleave at the server.
+            await Task.WhenAll(clients.Select(async client =>
+            {
+                for (var i = 0; i < perSender; i++)
+                {
+                    await client.SendAsync($"m{i}");
+                }
+            }));
+
+            var total = perSender * nicks.Length;
+            var seen = await Task.WhenAll(clients.Select(client => CollectMessagesAsync(client, nicks, total)));
+
+            foreach (var sequence in seen[1..])
+            {
+                Assert.Equal(seen[0], sequence);
+            }
+
+            // And each sender's own lines keep the order it sent them in.
+            foreach (var nick in nicks)
+            {
+                var mine = seen[0].Where(line => line.StartsWith($"{nick}: ", StringComparison.Ordinal)).ToList();
+                Assert.Equal(Enumerable.Range(0, perSender).Select(i => $"{nick}: m{i}"), mine);
+            }
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_private_message_reaches_only_its_target()
+    {
+        var (aliceNick, bobNick, carolNick) = (NewNick("alice"), NewNick("bob"), NewNick("carol"));
+        await using var alice = await LineClient.JoinAsync(Host, Port, aliceNick);
+        await using var bob = await LineClient.JoinAsync(Host, Port, bobNick);
+        await using var carol = await LineClient.JoinAsync(Host, Port, carolNick);
+
+        await alice.SendAsync($"/msg {bobNick} just between us");
+        await alice.SendAsync("public after");
+
+        await bob.ExpectAsync(line => line == $"[private] {aliceNick}: just between us", "the private message");
+        await alice.ExpectAsync(line => line == $"[private to {bobNick}] just between us", "the sender's copy");
+
+        // Carol gets the public line that followed, and nothing of the private one before it.
+        var carolSaw = await carol.ReadUntilAsync(line => line == $"{aliceNick}: public after", "the public line");
+        Assert.DoesNotContain(carolSaw, line => line.Contains("just between us", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Dropping_the_connection_is_announced_as_leaving()
+    {
+        var (stayNick, dropNick, quitNick) = (NewNick("stay"), NewNick("drop"), NewNick("quit"));
+        await using var stay = await LineClient.JoinAsync(Host, Port, stayNick);
+        var drop = await LineClient.JoinAsync(Host, Port, dropNick);
+        var quit = await LineClient.JoinAsync(Host, Port, quitNick);
+
+        await drop.DisposeAsync(); // no /quit: the socket just closes
+        await stay.ExpectAsync(line => line == $"{dropNick} left the chat!", "the dropped client's leave");
+
+        await quit.SendAsync("/quit bye");
+        var beforeClose = await quit.ReadToEndAsync(LineClient.DefaultTimeout); // the server closes the connection
+        Assert.DoesNotContain(beforeClose, line => line.StartsWith("ERR", StringComparison.Ordinal));
+        await quit.DisposeAsync();
+        await stay.ExpectAsync(line => line == $"{quitNick} left the chat!", "the quitting client's leave");
+    }
+
+    [Fact]
+    public async Task Bad_input_is_refused_and_never_reaches_the_others()
+    {
+        var (senderNick, readerNick) = (NewNick("bad"), NewNick("reader"));
+        await using var sender = await LineClient.JoinAsync(Host, Port, senderNick);
+        await using var reader = await LineClient.JoinAsync(Host, Port, readerNick);
+
+        await sender.SendAsync(new string('x', 5000));
+        await sender.ExpectAsync(line => line == "ERR line is longer than 4096 bytes", "the line-too-long error");
+
+        await sender.SendRawAsync([0xFF, 0xFE, (byte)'\n']);
+        await sender.ExpectAsync(line => line == "ERR line is not valid UTF-8", "the invalid UTF-8 error");
+
+        await sender.SendAsync("\u001b[31mred");
+        await sender.ExpectAsync(line => line == "ERR line contains control characters", "the control character error");
+
+        await sender.SendAsync("/nosuchcommand");
+        await sender.ExpectAsync(line => line.StartsWith("ERR unknown command", StringComparison.Ordinal), "the unknown command error");
+
+        // The connection carries on, and the reader saw only the good line.
+        await sender.SendAsync("still here");
+        await sender.ExpectAsync(line => line == $"{senderNick}: still here", "its own good line");
+        var readerSaw = await reader.ReadUntilAsync(line => line == $"{senderNick}: still here", "the good line");
+        Assert.DoesNotContain(readerSaw, line => line.Contains("xxxx", StringComparison.Ordinal) || line.Contains("31mred", StringComparison.Ordinal) || line.StartsWith("ERR", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_refused_nickname_is_asked_for_again()
+    {
+        var taken = NewNick("taken");
+        await using var holder = await LineClient.JoinAsync(Host, Port, taken);
+        await using var newcomer = await LineClient.ConnectAsync(Host, Port);
+
+        await newcomer.ExpectAsync(line => line == "NICK", "the NICK prompt");
+        await newcomer.SendAsync("bad nick");
+        await newcomer.ExpectAsync(line => line.StartsWith("ERR ", StringComparison.Ordinal), "the refusal of a nickname with a space");
+        await newcomer.ExpectAsync(line => line == "NICK", "the prompt again");
+        await newcomer.SendAsync(taken.ToUpperInvariant());
+        await newcomer.ExpectAsync(line => line == $"ERR nickname '{taken.ToUpperInvariant()}' is already in use", "the in-use refusal");
+        await newcomer.ExpectAsync(line => line == "NICK", "the prompt again");
+    }
+
+    [Fact]
+    public async Task Health_endpoints_answer_on_the_published_health_port()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var port = fixture.Server.GetMappedPublicPort(ChatServerFixture.HttpPort);
+        foreach (var path in new[] { "/health", "/alive" })
+        {
+            using var response = await http.GetAsync(new Uri($"http://{Host}:{port}{path}"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    /// <summary>Reads until <paramref name="count"/> messages of the given senders arrived; returns them in arrival order.</summary>
+    private static async Task<List<string>> CollectMessagesAsync(LineClient client, string[] senders, int count)
+    {
+        var messages = new List<string>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (messages.Count < count)
+        {
+            var left = deadline - DateTime.UtcNow;
+            var line = await client.ReadLineAsync(left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1))
+                       ?? throw new EndOfStreamException($"{client.Nick}: closed after {messages.Count} of {count} messages");
+            if (senders.Any(nick => line.StartsWith($"{nick}: ", StringComparison.Ordinal)))
+            {
+                messages.Add(line);
+            }
+        }
+
+        return messages;
+    }
+
+    private static string NewNick(string prefix) =>
+        new StringBuilder(prefix).Append('-').Append(Guid.NewGuid().ToString("N")[..6]).ToString();
+}

@@ -1,0 +1,53 @@
+using System.Text.RegularExpressions;
+using ChatRoom.ContainerTests.Infrastructure;
+
+namespace ChatRoom.ContainerTests;
+
+/// <summary>
+/// The client image in --simulate mode, on a Docker network with the server container, reaching it by its network
+/// alias (as compose services reach "server"); what it says arrives at a user connected from the host.
+/// </summary>
+[Collection(ChatServerCollectionDefinition.Name)]
+public sealed partial class SimulatorContainerTests(ChatServerFixture fixture)
+{
+    [Fact]
+    public async Task A_simulating_client_container_talks_through_the_server_container_by_its_network_alias()
+    {
+        var prefix = "sim" + Guid.NewGuid().ToString("N")[..4];
+        var simulatorLine = SimulatorLine(prefix);
+        await using var observer = await LineClient.JoinAsync(
+            fixture.Server.Hostname, fixture.Server.GetMappedPublicPort(ChatServerFixture.ChatPort), "observer-" + prefix);
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3)); // includes building the client image once
+        var simulator = await fixture.StartSimulatorAsync(prefix, cts.Token);
+        try
+        {
+            var timeout = TimeSpan.FromSeconds(30);
+            string joined;
+            try
+            {
+                joined = await observer.ExpectAsync(line => simulatorLine.Match(line) is { Success: true, Groups: var g } && g["what"].Value == " joined the chat!",
+                    $"a {prefix}* nick joining", timeout);
+            }
+            catch (Exception e) when (e is TimeoutException or EndOfStreamException)
+            {
+                throw new TimeoutException(e.Message + await fixture.DescribeAsync(simulator), e);
+            }
+
+            var nick = simulatorLine.Match(joined).Groups["nick"].Value;
+            var said = await observer.ReadUntilAsync(line => line.StartsWith($"{nick}: ", StringComparison.Ordinal), $"a message from {nick}", timeout);
+            Assert.Matches(@"^\S+: \S", said[^1]);
+
+            // Removing the container drops its connection: the others see it leave.
+            await fixture.RemoveAsync(simulator);
+            await observer.ExpectAsync(line => line == $"{nick} left the chat!", $"{nick} leaving", timeout);
+        }
+        finally
+        {
+            await fixture.RemoveAsync(simulator);
+        }
+    }
+
+    private static Regex SimulatorLine(string prefix) =>
+        new($@"^(?<nick>{Regex.Escape(prefix)}[\p{{L}}\p{{N}}_.\-]*)(?<what> joined the chat!|: .*)$", RegexOptions.CultureInvariant);
+}
