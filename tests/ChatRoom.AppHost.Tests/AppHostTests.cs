@@ -1,0 +1,115 @@
+using ChatRoom.Protocol.Events;
+
+namespace ChatRoom.AppHost.Tests;
+
+/// <summary>
+/// The whole application as the AppHost starts it: a client joins through the server's endpoint as Aspire exposes
+/// it, sees every simulated client in <c>/who</c> and hears them talk, and the server's telemetry leaves by OTLP.
+/// </summary>
+public sealed class AppHostTests(ChatRoomAppFixture fixture) : IClassFixture<ChatRoomAppFixture>
+{
+    private static readonly TimeSpan TestTimeout = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task EverySimulatedClientJoinsAndTalks()
+    {
+        using var timeout = new CancellationTokenSource(TestTimeout);
+        var ct = timeout.Token;
+
+        using var chat = await JoinAsync("apphost-test", ct);
+
+        // Ask /who every second and listen to the room until every simulated client in the room has been heard.
+        var simulators = new HashSet<string>(StringComparer.Ordinal);
+        var talkers = new HashSet<string>(StringComparer.Ordinal);
+        var lastWho = DateTime.MinValue;
+        while (simulators.Count < fixture.Replicas || !simulators.IsSubsetOf(talkers))
+        {
+            if (ct.IsCancellationRequested)
+            {
+                Assert.Fail($"Expected {fixture.Replicas} simulated clients (nicknames starting '{fixture.NickPrefix}') in /who, "
+                    + $"each heard saying something. In /who: [{string.Join(", ", simulators)}]; "
+                    + $"heard: [{string.Join(", ", talkers)}].");
+            }
+
+            if (DateTime.UtcNow - lastWho > TimeSpan.FromSeconds(1))
+            {
+                await chat.SendAsync("/who");
+                lastWho = DateTime.UtcNow;
+            }
+
+            ChatEvent? next;
+            try
+            {
+                next = await chat.ReadEventAsync(TimeSpan.FromSeconds(1), ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                continue; // reported above
+            }
+
+            switch (next)
+            {
+                case { Kind: ChatEventKind.System, Code: "who", Users: { } users }:
+                    simulators = users.Where(IsSimulator).ToHashSet(StringComparer.Ordinal);
+                    break;
+                case { Kind: ChatEventKind.Message or ChatEventKind.Action, From: { } from } when IsSimulator(from):
+                    talkers.Add(from);
+                    break;
+            }
+        }
+
+        Assert.True(simulators.Count >= fixture.Replicas);
+    }
+
+    [Fact]
+    public async Task ServerTelemetryReachesTheOtlpEndpoint()
+    {
+        using var timeout = new CancellationTokenSource(TestTimeout);
+        var ct = timeout.Token;
+
+        // Some traffic of our own, so this does not depend on the simulated clients: a connection and a user (the
+        // UpDownCounters chatroom.connection.count and chatroom.user.count) and one broadcast (a "process lobby" span).
+        using var chat = await JoinAsync("otlp-probe", ct);
+        await chat.SendAsync("hello from the telemetry test");
+        await chat.ExpectEventAsync(e => e is { Kind: ChatEventKind.Message, From: "otlp-probe" }, "our own message", EventTimeout, ct);
+
+        // Exported every second (OTEL_METRIC_EXPORT_INTERVAL, OTEL_BSP_SCHEDULE_DELAY set by the fixture).
+        string[] metrics = ["ChatRoom.Server", "chatroom.connection.count", "chatroom.user.count"];
+        Assert.True(await fixture.Otlp.WaitForAsync("/v1/metrics", metrics, ct),
+            $"No OTLP metrics request carried {string.Join(", ", metrics)}; received: {fixture.Otlp.Summary()}.");
+
+        // A broadcast is a "process lobby" span on the ActivitySource ChatRoom.Server.
+        string[] spans = ["ChatRoom.Server", "process lobby"];
+        Assert.True(await fixture.Otlp.WaitForAsync("/v1/traces", spans, ct),
+            $"No OTLP traces request carried {string.Join(", ", spans)}; received: {fixture.Otlp.Summary()}.");
+    }
+
+    /// <summary>
+    /// Connects to the server's <c>tcp</c> endpoint as the testing builder exposes it (<c>tcp://localhost:port</c>; the
+    /// port of Aspire's proxy is randomized in tests, so never 55555 here), switches to JSON events and joins.
+    /// </summary>
+    private async Task<ChatConnection> JoinAsync(string nick, CancellationToken ct)
+    {
+        var endpoint = fixture.App.GetEndpoint("server", "tcp");
+        Assert.Equal("tcp", endpoint.Scheme);
+
+        var chat = await ChatConnection.ConnectAsync(endpoint, ct);
+        try
+        {
+            await chat.SendAsync("/json");
+            await chat.ExpectEventAsync(e => e is { Kind: ChatEventKind.System, Code: "json" }, "the /json answer", EventTimeout, ct);
+            await chat.ExpectEventAsync(e => e.Kind == ChatEventKind.Nick, "the structured NICK prompt", EventTimeout, ct);
+            await chat.SendAsync(nick);
+            await chat.ExpectEventAsync(e => e.Kind == ChatEventKind.Join && e.From == nick, $"the join of {nick}", EventTimeout, ct);
+            return chat;
+        }
+        catch
+        {
+            chat.Dispose();
+            throw;
+        }
+    }
+
+    private bool IsSimulator(string nick) => nick.StartsWith(fixture.NickPrefix, StringComparison.OrdinalIgnoreCase);
+}

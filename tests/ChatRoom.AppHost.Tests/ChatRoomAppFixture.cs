@@ -1,0 +1,90 @@
+using Aspire.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace ChatRoom.AppHost.Tests;
+
+/// <summary>
+/// Starts the whole AppHost once for the tests of a class: the server, the simulated clients (as many replicas as
+/// the AppHost's <c>Simulator:Replicas</c>), DCP and its proxies, exactly as <c>dotnet run --project
+/// ChatRoom.AppHost</c> would, minus the dashboard, which the testing builder turns off.
+/// </summary>
+/// <remarks>
+/// Telemetry: with the dashboard off, the testing builder still gives every project
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4317</c> (gRPC), where nothing listens. So the fixture hosts an
+/// OTLP/HTTP receiver and points both projects at it. That works because a project's environment is built by
+/// running its environment callbacks in the order they were added, into one dictionary
+/// (Aspire.Hosting EnvironmentVariablesExecutionConfigurationGatherer): the OTLP variables come from AddProject
+/// (WithOtlpExporter), and the callback added here afterwards overwrites them.
+/// </remarks>
+public sealed class ChatRoomAppFixture : IAsyncLifetime
+{
+    /// <summary>Bound for building and starting the application and for the server to become healthy.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
+    private DistributedApplication? _app;
+
+    public OtlpReceiver Otlp { get; } = new();
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The application did not start.");
+
+    /// <summary>The number of simulated clients the AppHost starts (its <c>Simulator:Replicas</c>).</summary>
+    public int Replicas { get; private set; }
+
+    /// <summary>The nickname prefix of the simulated clients (the AppHost's <c>Simulator:NickPrefix</c>).</summary>
+    public string NickPrefix { get; private set; } = "sim";
+
+    public async Task InitializeAsync()
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var ct = timeout.Token;
+
+        // Runs AppHost.cs up to builder.Build(): every resource is in the model when this returns.
+        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ChatRoom_AppHost>(ct);
+        try
+        {
+            // The same keys and defaults as AppHost.cs, read from the same configuration (its appsettings.json).
+            Replicas = appHost.Configuration.GetValue("Simulator:Replicas", 5);
+            NickPrefix = appHost.Configuration["Simulator:NickPrefix"] ?? "sim";
+
+            foreach (var name in new[] { "server", "simulator" })
+            {
+                appHost.CreateResourceBuilder<ProjectResource>(name).WithEnvironment(context =>
+                {
+                    context.EnvironmentVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = Otlp.Endpoint;
+                    context.EnvironmentVariables["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+                    context.EnvironmentVariables["OTEL_METRIC_EXPORT_INTERVAL"] = "1000";
+                    context.EnvironmentVariables["OTEL_BSP_SCHEDULE_DELAY"] = "1000";
+                });
+            }
+
+            _app = await appHost.BuildAsync(ct);
+            await _app.StartAsync(ct);
+            await _app.ResourceNotifications.WaitForResourceHealthyAsync("server", ct);
+        }
+        catch
+        {
+            // Stop whatever started. The application owns the testing factory once built; before that the builder does.
+            if (_app is { } app)
+            {
+                _app = null;
+                await app.DisposeAsync();
+            }
+            else
+            {
+                await appHost.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        Otlp.Dispose();
+    }
+}
