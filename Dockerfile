@@ -8,8 +8,9 @@
 # Plain Dockerfile syntax only (no `# syntax=`, no RUN --mount): it builds with BuildKit and the legacy builder alike.
 
 # The runtime-deps images hold no .NET runtime: the app is published self-contained. Chiseled = no shell, no
-# package manager, ~13 MB; the app needs no ICU (InvariantGlobalization) and its HEALTHCHECK needs no shell tools.
-ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled
+# package manager; "-extra" adds ICU, which nickname rules need (Unicode normalization and case folding of any
+# script). The HEALTHCHECK needs no shell tools.
+ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled-extra
 ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
 
 # ---- runtime: what every variant of the image shares -------------------------------------------------------

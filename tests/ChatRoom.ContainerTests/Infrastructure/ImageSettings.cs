@@ -16,7 +16,7 @@ namespace ChatRoom.ContainerTests.Infrastructure;
 /// </summary>
 public sealed record ImageSettings(string RepositoryRoot, string Target, string RuntimeImage, string SdkImage)
 {
-    public const string McrRuntimeImage = "mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled";
+    public const string McrRuntimeImage = "mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled-extra";
     public const string LocalRuntimeImage = "chatroom-runtime-deps:10.0-bookworm";
     public const string McrSdkImage = "mcr.microsoft.com/dotnet/sdk:10.0";
 
