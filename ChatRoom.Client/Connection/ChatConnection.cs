@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
 using System.Text.Json;
 using ChatRoom.Client.Hosting;
@@ -23,31 +25,48 @@ public sealed class ChatConnection : IAsyncDisposable
     private static readonly StreamPipeWriterOptions WriterOptions = new(leaveOpen: true);
 
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private LineFramer _framer = new(MaxLineBytes);
 
-    private ChatConnection(Socket socket)
+    private ChatConnection(Socket socket, Stream stream)
     {
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: false);
+        _stream = stream;
         _input = PipeReader.Create(_stream, ReaderOptions);
         _output = PipeWriter.Create(_stream, WriterOptions);
     }
 
-    /// <summary>Connects to <paramref name="address"/>, trying each address its host name resolves to.</summary>
+    /// <summary>
+    /// Connects to <paramref name="address"/>, trying each address its host name resolves to, and completes the
+    /// TLS handshake when the address asks for TLS (an untrusted certificate throws <see cref="AuthenticationException"/>).
+    /// </summary>
     public static async Task<ChatConnection> ConnectAsync(ServerAddress address, CancellationToken cancellationToken)
     {
         // Dual-mode: "localhost" may resolve to ::1 and 127.0.0.1, and the server may listen on either.
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Stream? stream = null;
         try
         {
             await socket.ConnectAsync(address.Host, address.Port, cancellationToken).ConfigureAwait(false);
-            return new ChatConnection(socket);
+            stream = new NetworkStream(socket, ownsSocket: false);
+            if (address.Tls is { } tls)
+            {
+                var secure = new SslStream(stream, leaveInnerStreamOpen: false);
+                stream = secure;
+                await secure.AuthenticateAsClientAsync(tls.ClientOptions(address.Host), cancellationToken).ConfigureAwait(false);
+            }
+
+            return new ChatConnection(socket, stream);
         }
         catch
         {
+            if (stream is not null)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+
             socket.Dispose();
             throw;
         }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net.Sockets;
+using System.Security.Authentication;
 using ChatRoom.Client.Hosting;
 using ChatRoom.Client.Telemetry;
 using ChatRoom.Protocol.Commands;
@@ -56,6 +58,18 @@ public sealed class ClientSession : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// What a person should read when <see cref="JoinAsync"/> failed in a way that is nobody's bug (refused, unreachable,
+    /// closed, untrusted certificate, input ended), or null when <paramref name="exception"/> is not such a failure.
+    /// </summary>
+    public static string? DescribeJoinFailure(ServerAddress server, Exception exception) => exception switch
+    {
+        ChatRefusedException => exception.Message,
+        AuthenticationException => $"cannot join {server}: TLS: {exception.Message} (--tls-trust <certificate> trusts a self-signed or development certificate)",
+        IOException or SocketException => $"cannot join {server}: {exception.Message}",
+        _ => null,
+    };
 
     /// <summary>
     /// Sends a line as typed: text for the room (<c>//</c> escapes a leading slash), or a <c>/command</c>. What is said

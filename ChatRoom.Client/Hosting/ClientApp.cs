@@ -36,7 +36,10 @@ public static class ClientApp
         builder.Logging.AddFilter("Polly", LogLevel.Error);
         builder.Services.Configure<ConsoleLifetimeOptions>(options => options.SuppressStatusMessages = true);
         builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(ServerAddress.Resolve(settings.Host, settings.Port, builder.Configuration));
+        builder.Services.AddSingleton(ServerAddress.Resolve(settings.Host, settings.Port, builder.Configuration) with
+        {
+            Tls = settings.Tls ? new TlsTrust(settings.TlsTrust) : null,
+        });
         builder.Services.AddSingleton<ClientMetrics>();
         builder.Services.AddResiliencePipeline<string, ClientSession>(ReconnectPipelineName, (pipeline, context) =>
             SimulateMode.ReconnectPipeline(pipeline,

@@ -49,12 +49,30 @@ public static class ClientCommandLine
             DefaultValueFactory = _ => "sim",
         };
 
+        var tls = new Option<bool>("--tls")
+        {
+            Description = "Connect with TLS (the server's Chat:Tls endpoint)",
+        };
+        var tlsTrust = new Option<FileInfo>("--tls-trust")
+        {
+            Description = "With --tls: also trust this certificate (PEM or DER), e.g. an exported development certificate",
+            HelpName = "file",
+        };
+        tlsTrust.AcceptExistingOnly();
+
         var root = new RootCommand(
             "ChatRoom console client. On a terminal it is interactive; with standard input redirected it sends each input " +
             "line and prints what arrives; with --simulate it is a bot.")
         {
-            host, port, nick, simulate, interval, nickPrefix,
+            host, port, nick, simulate, interval, nickPrefix, tls, tlsTrust,
         };
+        root.Validators.Add(result =>
+        {
+            if (result.GetValue(tlsTrust) is not null && !result.GetValue(tls))
+            {
+                result.AddError("--tls-trust needs --tls");
+            }
+        });
         root.SetAction((parse, cancellationToken) => ClientApp.RunAsync(
             new ClientSettings(
                 parse.GetValue(host),
@@ -62,7 +80,9 @@ public static class ClientCommandLine
                 parse.GetValue(nick),
                 parse.GetValue(simulate),
                 parse.GetValue(interval),
-                parse.GetRequiredValue(nickPrefix)),
+                parse.GetRequiredValue(nickPrefix),
+                parse.GetValue(tls),
+                parse.GetValue(tlsTrust)?.FullName),
             cancellationToken));
         return root;
     }

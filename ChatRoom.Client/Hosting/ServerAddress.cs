@@ -1,11 +1,15 @@
 using System.Globalization;
+using ChatRoom.Client.Connection;
 using Microsoft.Extensions.Configuration;
 
 namespace ChatRoom.Client.Hosting;
 
-/// <summary>Where the chat server listens.</summary>
+/// <summary>Where the chat server listens, and whether to speak TLS to it.</summary>
 public sealed record ServerAddress(string Host, int Port)
 {
+    /// <summary>Null for plaintext.</summary>
+    public TlsTrust? Tls { get; init; }
+
     public const string DefaultHost = "127.0.0.1";
     public const int DefaultPort = 55555;
 
@@ -22,8 +26,11 @@ public sealed record ServerAddress(string Host, int Port)
         return new ServerAddress(resolvedHost, resolvedPort);
     }
 
-    public override string ToString() =>
-        Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
+    public override string ToString()
+    {
+        var endpoint = Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
+        return Tls is null ? endpoint : $"tls://{endpoint}";
+    }
 
     private static ServerAddress? AspireReference(IConfiguration configuration)
     {

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using ChatRoom.Client.Connection;
 using ChatRoom.Client.Hosting;
 using ChatRoom.Client.Telemetry;
@@ -29,10 +28,10 @@ public sealed class InteractiveMode(ClientSettings settings, ServerAddress serve
         {
             return 0;
         }
-        catch (Exception e) when (e is ChatRefusedException or ConnectionLostException or SocketException or EndOfStreamException)
+        catch (Exception e) when (ClientSession.DescribeJoinFailure(server, e) is { } failure)
         {
             editor.Close();
-            editor.WriteLine(EventStyle.Notice(e is ChatRefusedException ? e.Message : $"Cannot join {server}: {e.Message}"));
+            editor.WriteLine(EventStyle.Notice(failure));
             return 1;
         }
 

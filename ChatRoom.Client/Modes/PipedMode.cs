@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Sockets;
 using System.Text;
 using ChatRoom.Client.Connection;
 using ChatRoom.Client.Hosting;
@@ -26,9 +25,9 @@ public sealed class PipedMode(ClientSettings settings, ServerAddress server, Cli
         {
             session = await ClientSession.JoinAsync(server, (refusal, ct) => NicknameAsync(input, refusal, ct), metrics, cancellationToken);
         }
-        catch (Exception e) when (e is ChatRefusedException or ConnectionLostException or SocketException or EndOfStreamException)
+        catch (Exception e) when (ClientSession.DescribeJoinFailure(server, e) is { } failure)
         {
-            await Console.Error.WriteLineAsync(e is ChatRefusedException ? e.Message : $"cannot join {server}: {e.Message}");
+            await Console.Error.WriteLineAsync(failure);
             return 1;
         }
 

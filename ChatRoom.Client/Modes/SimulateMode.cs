@@ -50,9 +50,9 @@ public sealed class SimulateMode(
             {
                 break;
             }
-            catch (ChatRefusedException e)
+            catch (Exception e) when (ClientSession.DescribeJoinFailure(server, e) is { } failure)
             {
-                await Console.Error.WriteLineAsync(e.Message); // not something trying again would fix
+                await Console.Error.WriteLineAsync(failure); // not something trying again would fix
                 return 2;
             }
 

@@ -5,11 +5,12 @@ using ChatRoom.Server.Rooms;
 using ChatRoom.Server.Telemetry;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Options;
 
 namespace ChatRoom.Server.Hosting;
 
-/// <summary>Registers the chat server: options, the room, and Kestrel's two listeners.</summary>
+/// <summary>Registers the chat server: options, the room, and Kestrel's listeners (chat, TLS chat if configured, HTTP).</summary>
 public static class ChatServerExtensions
 {
     public static WebApplicationBuilder AddChatServer(this WebApplicationBuilder builder)
@@ -33,8 +34,16 @@ public static class ChatServerExtensions
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             var options = kestrel.ApplicationServices.GetRequiredService<IOptions<ChatOptions>>().Value;
-            // Chat first: tests and tools find the chat port as the first bound address.
+            // Chat first, then TLS chat, then HTTP: tests and tools find the ports in that order of the bound addresses.
             Listen(kestrel, options, options.Port, listen => listen.UseConnectionHandler<ChatConnectionHandler>());
+            if (options.Tls.Port is { } tlsPort)
+            {
+                var certificate = TlsCertificate.Load(options.Tls);
+                Listen(kestrel, options, tlsPort, listen => listen
+                    .UseHttps(new HttpsConnectionAdapterOptions { ServerCertificate = certificate, HandshakeTimeout = options.HandshakeTimeout })
+                    .UseConnectionHandler<ChatConnectionHandler>());
+            }
+
             Listen(kestrel, options, options.HttpPort, _ => { });
         });
 

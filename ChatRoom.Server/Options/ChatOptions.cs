@@ -66,6 +66,9 @@ public sealed class ChatOptions
     [ValidateObjectMembers]
     public FloodOptions Flood { get; set; } = new();
 
+    [ValidateObjectMembers]
+    public TlsOptions Tls { get; set; } = new();
+
     /// <summary>The address to bind, from <see cref="Host"/> (already validated).</summary>
     public IPAddress GetListenAddress() => ListenAddressAttribute.Parse(Host)!;
 }

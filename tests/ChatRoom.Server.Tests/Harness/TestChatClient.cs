@@ -2,7 +2,9 @@ using System.Buffers;
 using System.Globalization;
 using System.IO.Pipelines;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -31,7 +33,7 @@ public sealed class TestChatClient : IDisposable
         ["kind", "id", "time", "room", "from", "to", "nick", "text", "code", "users", "traceparent", "tracestate"];
 
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly Queue<string> _transcript = new();
     private readonly CancellationTokenSource _stop = new();
@@ -39,10 +41,10 @@ public sealed class TestChatClient : IDisposable
     private int _pingCount;
     private int _disposed;
 
-    private TestChatClient(Socket socket, string label)
+    private TestChatClient(Socket socket, Stream stream, string label)
     {
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = stream;
         Label = label;
         _ = PumpAsync();
     }
@@ -50,21 +52,40 @@ public sealed class TestChatClient : IDisposable
     /// <summary>Names this client in failure messages.</summary>
     public string Label { get; }
 
-    public static async Task<TestChatClient> ConnectAsync(int port, string label)
+    public static Task<TestChatClient> ConnectAsync(int port, string label) =>
+        ConnectAsync(port, label, tls: null);
+
+    /// <summary>Connects over TLS, trusting exactly <paramref name="serverCertificate"/> for the name "localhost".</summary>
+    public static Task<TestChatClient> ConnectTlsAsync(int port, string label, X509Certificate2 serverCertificate) =>
+        ConnectAsync(port, label, new SslClientAuthenticationOptions
+        {
+            TargetHost = "localhost",
+            RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                certificate is not null && certificate.GetCertHash().AsSpan().SequenceEqual(serverCertificate.GetCertHash()),
+        });
+
+    private static async Task<TestChatClient> ConnectAsync(int port, string label, SslClientAuthenticationOptions? tls)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
             using var timeout = new CancellationTokenSource(DefaultTimeout);
             await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), timeout.Token);
+            Stream stream = new NetworkStream(socket, ownsSocket: true);
+            if (tls is not null)
+            {
+                var secure = new SslStream(stream);
+                await secure.AuthenticateAsClientAsync(tls, timeout.Token);
+                stream = secure;
+            }
+
+            return new TestChatClient(socket, stream, label);
         }
         catch
         {
             socket.Dispose();
             throw;
         }
-
-        return new TestChatClient(socket, label);
     }
 
     /// <summary>The handshake: <c>NICK</c>, the nickname, the welcome, and this client's own join line.</summary>

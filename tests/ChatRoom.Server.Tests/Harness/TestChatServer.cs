@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using ChatRoom.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -20,15 +21,19 @@ public sealed class TestChatServer : IAsyncDisposable
     private int _clientCount;
     private int _stopped;
 
-    private TestChatServer(WebApplication app, int chatPort, int httpPort)
+    private TestChatServer(WebApplication app, int chatPort, int? tlsPort, int httpPort)
     {
         _app = app;
         ChatPort = chatPort;
+        TlsPort = tlsPort;
         HttpPort = httpPort;
     }
 
     /// <summary>The chat (line protocol) port on 127.0.0.1.</summary>
     public int ChatPort { get; }
+
+    /// <summary>The TLS chat port on 127.0.0.1, when <c>Tls:Port</c> was configured.</summary>
+    public int? TlsPort { get; }
 
     /// <summary>The HTTP port serving <c>/health</c> and <c>/alive</c> on 127.0.0.1.</summary>
     public int HttpPort { get; }
@@ -54,16 +59,25 @@ public sealed class TestChatServer : IAsyncDisposable
             await app.StartAsync(timeout.Token);
         }
 
-        // Kestrel binds the chat listener first and the HTTP listener second.
+        // Kestrel binds the chat listener first, then the TLS chat listener if configured, then HTTP.
         var ports = app.Urls.Select(url => new Uri(url).Port).ToArray();
-        Assert.True(ports.Length == 2, $"expected the chat and HTTP addresses, got: {string.Join(", ", app.Urls)}");
-        return new TestChatServer(app, ports[0], ports[1]);
+        Assert.True(ports.Length is 2 or 3, $"expected the chat, (TLS chat,) and HTTP addresses, got: {string.Join(", ", app.Urls)}");
+        return new TestChatServer(app, ports[0], ports.Length == 3 ? ports[1] : null, ports[^1]);
     }
 
     /// <summary>Opens a connection to the chat port; nothing is read or sent yet.</summary>
     public async Task<TestChatClient> ConnectAsync(string? label = null)
     {
         var client = await TestChatClient.ConnectAsync(ChatPort, label ?? $"client{Interlocked.Increment(ref _clientCount)}");
+        Own(client);
+        return client;
+    }
+
+    /// <summary>Opens a TLS connection to the TLS chat port, trusting <paramref name="serverCertificate"/>.</summary>
+    public async Task<TestChatClient> ConnectTlsAsync(X509Certificate2 serverCertificate, string? label = null)
+    {
+        var port = TlsPort ?? throw new InvalidOperationException("this server has no TLS endpoint (Tls:Port)");
+        var client = await TestChatClient.ConnectTlsAsync(port, label ?? $"tls{Interlocked.Increment(ref _clientCount)}", serverCertificate);
         Own(client);
         return client;
     }
