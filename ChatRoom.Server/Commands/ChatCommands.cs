@@ -37,13 +37,17 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
 
         if (TryNormalizeNickname(session, text, out var nickname))
         {
-            if (room.TryJoin(session, nickname, Welcome))
+            switch (room.TryJoin(session, nickname, Welcome))
             {
-                ServerLog.Joined(logger, nickname, session.RemoteEndPoint);
-                return;
+                case JoinResult.Joined:
+                    ServerLog.Joined(logger, nickname, session.RemoteEndPoint);
+                    return;
+                case JoinResult.Closed:
+                    return; // the session tells it the server is stopping
+                default:
+                    RefuseNickInUse(session, nickname);
+                    break;
             }
-
-            RefuseNickInUse(session, nickname);
         }
 
         PromptForNickname(session);
@@ -100,9 +104,12 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
 
     private void Say(ChatSession session, ChatEventKind kind, string text, TraceContext trace, long receivedTimestamp)
     {
-        metrics.MessageReceived();
         using var activity = ChatTracing.StartBroadcast(trace, text);
-        ChatTracing.Broadcasted(activity, room.Say(session, kind, text, trace, receivedTimestamp));
+        if (room.Say(session, kind, text, trace, receivedTimestamp) is { } receipt)
+        {
+            metrics.MessageReceived();
+            ChatTracing.Broadcasted(activity, receipt);
+        }
     }
 
     private void Whisper(ChatSession session, string argument, TraceContext trace, long receivedTimestamp)

@@ -30,6 +30,7 @@ public static class ChatServerExtensions
         builder.Services.AddSingleton<ChatCommands>();
         builder.Services.AddSingleton<ConnectionAdmission>();
         builder.Services.AddHostedService<WriteTimeoutMonitor>();
+        builder.Services.AddHostedService<RoomShutdown>();
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

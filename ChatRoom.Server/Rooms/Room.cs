@@ -15,6 +15,10 @@ public sealed class Room : IBroadcastSink
 {
     public const string Name = "lobby";
 
+    /// <summary>What every client is told when the server stops.</summary>
+    public static readonly ChatEvent ShutdownNotice =
+        new() { Kind = ChatEventKind.System, Code = "shutdown", Text = "Server is shutting down." };
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, IRoomMember> _byNicknameKey = new(StringComparer.Ordinal);
     private readonly List<IRoomMember> _members = [];
@@ -22,6 +26,7 @@ public sealed class Room : IBroadcastSink
     private readonly ChatMetrics _metrics;
     private readonly TimeProvider _clock;
     private long _lastId;
+    private bool _closed;
 
     public Room(IBroadcastBus bus, ChatMetrics metrics, TimeProvider clock)
     {
@@ -36,14 +41,19 @@ public sealed class Room : IBroadcastSink
     /// Admits <paramref name="member"/> as <paramref name="nickname"/> (already normalized) unless the name
     /// is taken. The newcomer gets <paramref name="welcome"/> first, then everyone sees the join.
     /// </summary>
-    public bool TryJoin(IRoomMember member, string nickname, ChatEvent welcome)
+    public JoinResult TryJoin(IRoomMember member, string nickname, ChatEvent welcome)
     {
         var key = NicknameRules.Key(nickname);
         lock (_gate)
         {
+            if (_closed)
+            {
+                return JoinResult.Closed;
+            }
+
             if (!_byNicknameKey.TryAdd(key, member))
             {
-                return false;
+                return JoinResult.NicknameInUse;
             }
 
             member.Nickname = nickname;
@@ -53,12 +63,12 @@ public sealed class Room : IBroadcastSink
         }
 
         _metrics.UserJoined();
-        return true;
+        return JoinResult.Joined;
     }
 
     /// <summary>
     /// Removes a member; the others see it leave with <paramref name="code"/> as the reason, unless
-    /// <paramref name="announce"/> is false (at shutdown everyone goes at once and has been told why).
+    /// <paramref name="announce"/> is false or the room is closed (at shutdown everyone goes at once and has been told why).
     /// </summary>
     public void Leave(IRoomMember member, string code, bool announce = true)
     {
@@ -70,7 +80,7 @@ public sealed class Room : IBroadcastSink
             }
 
             _byNicknameKey.Remove(NicknameRules.Key(nickname));
-            if (announce)
+            if (announce && !_closed)
             {
                 Publish(new ChatEvent { Kind = ChatEventKind.Leave, From = nickname, Code = code });
             }
@@ -79,11 +89,19 @@ public sealed class Room : IBroadcastSink
         _metrics.UserLeft();
     }
 
-    /// <summary>Broadcasts a message or action from <paramref name="sender"/> to everyone, the sender included.</summary>
-    public BroadcastReceipt Say(IRoomMember sender, ChatEventKind kind, string text, TraceContext trace, long receivedTimestamp)
+    /// <summary>
+    /// Broadcasts a message or action from <paramref name="sender"/> to everyone, the sender included; null when the
+    /// room is closed (the server is stopping) and nothing more is said.
+    /// </summary>
+    public BroadcastReceipt? Say(IRoomMember sender, ChatEventKind kind, string text, TraceContext trace, long receivedTimestamp)
     {
         lock (_gate)
         {
+            if (_closed)
+            {
+                return null;
+            }
+
             var id = Publish(new ChatEvent
             {
                 Kind = kind,
@@ -102,7 +120,7 @@ public sealed class Room : IBroadcastSink
         var newKey = NicknameRules.Key(newNickname);
         lock (_gate)
         {
-            if (member.Nickname is not { } oldNickname)
+            if (_closed || member.Nickname is not { } oldNickname)
             {
                 return false;
             }
@@ -128,7 +146,7 @@ public sealed class Room : IBroadcastSink
     {
         lock (_gate)
         {
-            if (!_byNicknameKey.TryGetValue(NicknameRules.Key(target), out var recipient))
+            if (_closed || !_byNicknameKey.TryGetValue(NicknameRules.Key(target), out var recipient))
             {
                 return null;
             }
@@ -149,6 +167,28 @@ public sealed class Room : IBroadcastSink
             }
 
             return recipient.Nickname;
+        }
+    }
+
+    /// <summary>
+    /// Shutdown: nothing more is said in the room, and every member gets <see cref="ShutdownNotice"/> after everything
+    /// already said, so all members see the same last messages. Joins, messages, renames and whispers are refused from now on.
+    /// </summary>
+    public void Close()
+    {
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _closed = true;
+            var notice = new EncodedEvent(ShutdownNotice with { Time = _clock.GetUtcNow() });
+            foreach (var member in _members)
+            {
+                member.Send(notice);
+            }
         }
     }
 

@@ -350,11 +350,18 @@ public sealed class ChatSession : IRoomMember
         }
     }
 
-    /// <summary>Kestrel is stopping: say so, stop reading, and let the writer deliver what was already accepted.</summary>
+    /// <summary>
+    /// Kestrel is stopping: stop reading and let the writer deliver what was already accepted. The room, closed
+    /// first, has told its members; a client still in its handshake is told here.
+    /// </summary>
     private void OnServerStopping()
     {
         SetReason(DisconnectReason.Shutdown);
-        ReplySystem("shutdown", "Server is shutting down.");
+        if (Nickname is null)
+        {
+            Reply(Room.ShutdownNotice);
+        }
+
         _connection.Transport.Input.CancelPendingRead();
     }
 
