@@ -25,6 +25,12 @@ public sealed class ChatConnectionHandler(
     ILogger<ChatSession> logger,
     TimeProvider clock) : ConnectionHandler
 {
+    private const int KeepAliveProbes = 3;
+
+    // Linux <netinet/tcp.h>: IPPROTO_TCP, TCP_USER_TIMEOUT (milliseconds). .NET has no named option for it.
+    private const int IpProtocolTcp = 6;
+    private const int TcpUserTimeout = 18;
+
     private static readonly byte[] ServerFullLine = "ERR server is full\n"u8.ToArray();
     private static readonly byte[] TooManyFromAddressLine = "ERR too many connections from your address\n"u8.ToArray();
 
@@ -56,7 +62,10 @@ public sealed class ChatConnectionHandler(
         }
     }
 
-    /// <summary>Lets the kernel find peers that vanished without FIN or RST (see <see cref="ChatOptions.KeepAliveTime"/>).</summary>
+    /// <summary>
+    /// Lets the kernel find peers that vanished without FIN or RST (see <see cref="ChatOptions.KeepAliveTime"/>): in a
+    /// quiet room by keep-alive probes, in a busy one by bounding how long sent data may stay unacknowledged.
+    /// </summary>
     private void EnableKeepAlive(ConnectionContext connection)
     {
         if (connection.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket)
@@ -68,7 +77,15 @@ public sealed class ChatConnectionHandler(
         socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
         socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, (int)settings.KeepAliveTime.TotalSeconds);
         socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, (int)settings.KeepAliveInterval.TotalSeconds);
-        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 3);
+        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, KeepAliveProbes);
+        if (OperatingSystem.IsLinux())
+        {
+            // Keep-alive probes only start on an idle connection. While broadcasts are in flight to a vanished peer the
+            // kernel would retransmit for ~15 minutes (tcp_retries2); TCP_USER_TIMEOUT ends that after the same time the
+            // probes would take (and, per tcp(7), also governs when the probes give up).
+            var userTimeout = settings.KeepAliveTime + (KeepAliveProbes * settings.KeepAliveInterval);
+            socket.SetRawSocketOption(IpProtocolTcp, TcpUserTimeout, BitConverter.GetBytes((int)userTimeout.TotalMilliseconds));
+        }
     }
 
     private async Task RefuseAsync(ConnectionContext connection, ConnectionAdmission.Refusal refusal)

@@ -118,14 +118,21 @@ public sealed class ChatServerFixture : IAsyncLifetime
             .WithLogger(_log);
         if (onNetwork)
         {
-            builder = builder.WithNetwork(_network ?? throw NotReady()).WithNetworkAliases(ServerAlias);
+            // Short keep-alive for the shared server, so a peer cut off the network is found within seconds
+            // (2 s idle + 3 probes 1 s apart); healthy peers answer the probes and notice nothing.
+            builder = builder.WithNetwork(_network ?? throw NotReady()).WithNetworkAliases(ServerAlias)
+                .WithEnvironment("Chat__KeepAliveTime", "00:00:02")
+                .WithEnvironment("Chat__KeepAliveInterval", "00:00:01");
         }
 
         return await StartTrackedAsync(builder.Build(), ct);
     }
 
+    /// <summary>The Docker network the shared server and the simulators are on.</summary>
+    public INetwork Network => _network ?? throw NotReady();
+
     /// <summary>Starts the console client image in --simulate mode on the network, aimed at the shared server by its alias.</summary>
-    public async Task<IContainer> StartSimulatorAsync(string nickPrefix, CancellationToken ct)
+    public async Task<IContainer> StartSimulatorAsync(string nickPrefix, CancellationToken ct, string interval = "1s")
     {
         Task<IFutureDockerImage> build;
         lock (_clientImageGate)
@@ -137,7 +144,7 @@ public sealed class ChatServerFixture : IAsyncLifetime
         var container = new ContainerBuilder(image)
             .WithNetwork(_network ?? throw NotReady())
             .WithCommand("--simulate", "--host", ServerAlias, "--port", ChatPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "--interval", "1s", "--nick-prefix", nickPrefix)
+                "--interval", interval, "--nick-prefix", nickPrefix)
             .WithLabel(DockerTestEnvironment.LabelKey, DockerTestEnvironment.LabelValue)
             .WithLogger(_log)
             .Build();
