@@ -4,7 +4,8 @@ namespace ChatRoom.AppHost.Tests;
 
 /// <summary>
 /// The whole application as the AppHost starts it: a client joins through the server's endpoint as Aspire exposes
-/// it, sees every simulated client in <c>/who</c> and hears them talk, and the server's telemetry leaves by OTLP.
+/// it, sees every simulated client in <c>/who</c> and hears them talk, and the server's and the simulated clients'
+/// telemetry leaves by OTLP.
 /// </summary>
 public sealed class AppHostTests(ChatRoomAppFixture fixture) : IClassFixture<ChatRoomAppFixture>
 {
@@ -81,6 +82,23 @@ public sealed class AppHostTests(ChatRoomAppFixture fixture) : IClassFixture<Cha
 
         // A broadcast is a "process lobby" span on the ActivitySource ChatRoom.Server.
         string[] spans = ["ChatRoom.Server", "process lobby"];
+        Assert.True(await fixture.Otlp.WaitForAsync("/v1/traces", spans, ct),
+            $"No OTLP traces request carried {string.Join(", ", spans)}; received: {fixture.Otlp.Summary()}.");
+    }
+
+    [Fact]
+    public async Task SimulatedClientsTelemetryReachesTheOtlpEndpoint()
+    {
+        using var timeout = new CancellationTokenSource(TestTimeout);
+        var ct = timeout.Token;
+
+        // The headline figure of the dashboard: each bot times the round trip of its own messages.
+        string[] metrics = ["ChatRoom.Client", "chatroom.client.round_trip.duration", "chatroom.client.messages.sent"];
+        Assert.True(await fixture.Otlp.WaitForAsync("/v1/metrics", metrics, ct),
+            $"No OTLP metrics request carried {string.Join(", ", metrics)}; received: {fixture.Otlp.Summary()}.");
+
+        // A bot's message starts its trace with a "send lobby" span on the ActivitySource ChatRoom.Client.
+        string[] spans = ["ChatRoom.Client", "send lobby"];
         Assert.True(await fixture.Otlp.WaitForAsync("/v1/traces", spans, ct),
             $"No OTLP traces request carried {string.Join(", ", spans)}; received: {fixture.Otlp.Summary()}.");
     }
