@@ -46,7 +46,7 @@ public sealed class AbuseTests
             Assert.Equal(TextProblem.None, LineText.Check(line));
         }
 
-        var refusals = await ReadUntilAsync(noise, "noise: still me");
+        var refusals = await noise.ReadUntilAsync("noise: still me");
         Assert.Contains(refusals, line => line.StartsWith("ERR ", StringComparison.Ordinal));
     }
 
@@ -139,7 +139,7 @@ public sealed class AbuseTests
                 left ??= chatEvent.Kind == ChatEventKind.Leave ? chatEvent : null;
             }
 
-            var echoes = await ReadUntilAsync(talker, "talker: " + lines[^1]);
+            var echoes = await talker.ReadUntilAsync("talker: " + lines[^1]);
             Assert.All(echoes, line => Assert.True(line.StartsWith("talker: ", StringComparison.Ordinal) || line == "stuck left the chat!", line));
         }
 
@@ -214,17 +214,6 @@ public sealed class AbuseTests
         }
 
         Assert.True(seen[0].Length > 10, $"too few messages were in flight to prove anything: {string.Join(" | ", seen.Select(t => string.Join(", ", t)))}");
-    }
-
-    private static async Task<List<string>> ReadUntilAsync(TestChatClient client, string last)
-    {
-        var lines = new List<string>();
-        for (var line = await client.ReadLineAsync(); line != last; line = await client.ReadLineAsync())
-        {
-            lines.Add(line);
-        }
-
-        return lines;
     }
 
     private static async Task<string[]> ReadUntilClosedAsync(TestChatClient client)

@@ -10,7 +10,7 @@ public sealed class PipedClientTests
     {
         await using var server = await TestChatServer.StartAsync();
         var alice = await server.JoinAsync("alice");
-        using var bob = PipedClientProcess.Start(server.ChatPort, "--nick", "bob");
+        using var bob = ClientProcess.Start(server.ChatPort, "--nick", "bob");
 
         await bob.WriteLineAsync("hello from a pipe");
         await alice.ExpectLinesAsync("bob joined the chat!", "bob: hello from a pipe");
@@ -31,7 +31,7 @@ public sealed class PipedClientTests
         await using var server = await TestChatServer.StartAsync();
         var alice = await server.JoinAsync("alice");
 
-        var result = await PipedClientProcess.RunAsync(server.ChatPort, ["bob", "hello"]);
+        var result = await ClientProcess.RunAsync(server.ChatPort, ["bob", "hello"]);
 
         result.AssertExitCode(0);
         result.AssertPrinted("bob joined the chat!", "bob: hello");
@@ -44,7 +44,7 @@ public sealed class PipedClientTests
         await using var server = await TestChatServer.StartAsync();
         var bob = await server.JoinAsync("bob");
 
-        var result = await PipedClientProcess.RunAsync(server.ChatPort, ["hello"], "--nick", "BOB");
+        var result = await ClientProcess.RunAsync(server.ChatPort, ["hello"], "--nick", "BOB");
 
         result.AssertExitCode(1);
         Assert.True(result.Stderr.Contains("ERR nickname 'BOB' is already in use", StringComparison.Ordinal),

@@ -38,7 +38,7 @@ public sealed class TlsTests : IClassFixture<TlsTests.SelfSignedCertificate>
         await using var server = await StartTlsServerAsync();
         var alice = await server.JoinAsync("alice");
 
-        var result = await PipedClientProcess.RunAsync(server.TlsPort!.Value, ["hello, encrypted"],
+        var result = await ClientProcess.RunAsync(server.TlsPort!.Value, ["hello, encrypted"],
             "--nick", "bob", "--tls", "--tls-trust", _certificate.PemPath);
 
         result.AssertExitCode(0);
@@ -52,7 +52,7 @@ public sealed class TlsTests : IClassFixture<TlsTests.SelfSignedCertificate>
         await using var server = await StartTlsServerAsync();
         var alice = await server.JoinAsync("alice");
 
-        var result = await PipedClientProcess.RunAsync(server.TlsPort!.Value, ["hello"], "--nick", "bob", "--tls");
+        var result = await ClientProcess.RunAsync(server.TlsPort!.Value, ["hello"], "--nick", "bob", "--tls");
 
         result.AssertExitCode(1);
         Assert.True(result.Stderr.Contains("TLS", StringComparison.Ordinal) && result.Stderr.Contains("--tls-trust", StringComparison.Ordinal),

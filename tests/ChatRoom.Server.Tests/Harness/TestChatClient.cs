@@ -179,6 +179,18 @@ public sealed class TestChatClient : IDisposable
         return lines;
     }
 
+    /// <summary>Reads lines until <paramref name="last"/> arrives (each within the usual bound); returns the ones before it.</summary>
+    public async Task<List<string>> ReadUntilAsync(string last)
+    {
+        var lines = new List<string>();
+        for (var line = await ReadLineAsync(); line != last; line = await ReadLineAsync())
+        {
+            lines.Add(line);
+        }
+
+        return lines;
+    }
+
     public async Task ExpectLineAsync(string expected, TimeSpan? timeout = null)
     {
         var line = await ReadLineAsync(timeout);

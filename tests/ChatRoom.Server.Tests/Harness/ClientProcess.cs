@@ -4,11 +4,11 @@ using System.Text;
 namespace ChatRoom.Server.Tests.Harness;
 
 /// <summary>
-/// The real console client (ChatRoom.Client.dll, copied next to the tests) as a child process in piped
-/// mode: standard input redirected, standard output and error captured, and a bounded wait for its exit
-/// that kills it when the time is up.
+/// The real console client (ChatRoom.Client.dll, copied next to the tests) as a child process: standard input
+/// redirected (so it runs in piped mode unless told <c>--simulate</c>), standard output and error captured, and a
+/// bounded wait for its exit that kills it when the time is up.
 /// </summary>
-public sealed class PipedClientProcess : IDisposable
+public sealed class ClientProcess : IDisposable
 {
     public static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(30);
 
@@ -17,7 +17,7 @@ public sealed class PipedClientProcess : IDisposable
     private readonly Task<string> _stderr;
     private readonly StringBuilder _sent = new();
 
-    private PipedClientProcess(Process process)
+    private ClientProcess(Process process)
     {
         _process = process;
         _stdout = process.StandardOutput.ReadToEndAsync();
@@ -25,7 +25,7 @@ public sealed class PipedClientProcess : IDisposable
     }
 
     /// <summary>Starts <c>dotnet ChatRoom.Client.dll --host 127.0.0.1 --port <paramref name="port"/> <paramref name="arguments"/></c>.</summary>
-    public static PipedClientProcess Start(int port, params string[] arguments)
+    public static ClientProcess Start(int port, params string[] arguments)
     {
         var clientDll = Path.Combine(AppContext.BaseDirectory, "ChatRoom.Client.dll");
         Assert.True(File.Exists(clientDll), $"the console client is not built next to the tests: {clientDll}");
@@ -46,11 +46,11 @@ public sealed class PipedClientProcess : IDisposable
         }
 
         start.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
-        return new PipedClientProcess(Process.Start(start) ?? throw new InvalidOperationException("the client did not start"));
+        return new ClientProcess(Process.Start(start) ?? throw new InvalidOperationException("the client did not start"));
     }
 
     /// <summary>Runs the client with <paramref name="inputLines"/> as its whole standard input.</summary>
-    public static async Task<PipedClientResult> RunAsync(int port, string[] inputLines, params string[] arguments)
+    public static async Task<ClientProcessResult> RunAsync(int port, string[] inputLines, params string[] arguments)
     {
         using var client = Start(port, arguments);
         foreach (var line in inputLines)
@@ -76,7 +76,7 @@ public sealed class PipedClientProcess : IDisposable
     }
 
     /// <summary>Closes standard input and waits (bounded) for the client to exit by itself.</summary>
-    public async Task<PipedClientResult> EndInputAndWaitForExitAsync()
+    public async Task<ClientProcessResult> EndInputAndWaitForExitAsync()
     {
         try
         {
@@ -87,6 +87,11 @@ public sealed class PipedClientProcess : IDisposable
             // It already exited.
         }
 
+        return await WaitForExitAsync("the end of its input");
+    }
+
+    private async Task<ClientProcessResult> WaitForExitAsync(string after)
+    {
         using var timeout = new CancellationTokenSource(ExitTimeout);
         try
         {
@@ -96,11 +101,22 @@ public sealed class PipedClientProcess : IDisposable
         {
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
-            Assert.Fail($"the client did not exit within {ExitTimeout.TotalSeconds} s after the end of its input.{await DescribeAsync()}");
+            Assert.Fail($"the client did not exit within {ExitTimeout.TotalSeconds} s after {after}.{await DescribeAsync()}");
         }
 
         var stdout = (await _stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.TrimEnd('\r')).ToArray();
-        return new PipedClientResult(_process.ExitCode, stdout, await _stderr, await DescribeAsync());
+        return new ClientProcessResult(_process.ExitCode, stdout, await _stderr, await DescribeAsync());
+    }
+
+    /// <summary>Sends SIGTERM, as <c>docker stop</c> or a service manager would, and waits (bounded) for the client to exit.</summary>
+    public async Task<ClientProcessResult> TerminateAndWaitForExitAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        return await WaitForExitAsync("SIGTERM");
     }
 
     public void Dispose()
@@ -121,7 +137,7 @@ public sealed class PipedClientProcess : IDisposable
 /// <param name="Stdout">What it printed, line by line.</param>
 /// <param name="Stderr">Its standard error, whole.</param>
 /// <param name="Description">Its input and output, for failure messages.</param>
-public sealed record PipedClientResult(int ExitCode, string[] Stdout, string Stderr, string Description)
+public sealed record ClientProcessResult(int ExitCode, string[] Stdout, string Stderr, string Description)
 {
     /// <summary>Fails unless <paramref name="expected"/> appear in this order in the client's output (other lines may come between).</summary>
     public void AssertPrinted(params string[] expected)

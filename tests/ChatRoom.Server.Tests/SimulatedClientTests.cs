@@ -1,0 +1,40 @@
+using System.Text.RegularExpressions;
+using ChatRoom.Server.Tests.Harness;
+
+namespace ChatRoom.Server.Tests;
+
+/// <summary>The real console client in <c>--simulate</c> mode: a bot that talks, survives a server restart, and stops cleanly.</summary>
+public sealed partial class SimulatedClientTests
+{
+    private static readonly TimeSpan RejoinTimeout = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task BotTalksRejoinsWhenTheServerComesBackAndLeavesCleanlyOnSigterm()
+    {
+        var first = await TestChatServer.StartAsync();
+        var port = first.ChatPort;
+        var watcher = await first.JoinAsync("watcher");
+        using var bot = ClientProcess.Start(port, "--simulate", "--interval", "200ms", "--nick-prefix", "bot");
+
+        var joined = await watcher.ReadLineAsync(RejoinTimeout);
+        var nick = BotJoin().Match(joined) is { Success: true } match ? match.Groups["nick"].Value : throw new Xunit.Sdk.XunitException($"not a bot's join: {joined}");
+        Assert.StartsWith($"{nick}: ", await watcher.ReadLineAsync(), StringComparison.Ordinal);
+
+        // The server goes away (telling the bot) and comes back on the same port: the bot joins again by itself.
+        await first.DisposeAsync();
+        await using var second = await TestChatServer.StartAsync($"Port={port}");
+        var returning = await second.JoinAsync("returning");
+        var rejoined = await returning.ReadLineAsync(RejoinTimeout);
+        Assert.Matches(BotJoin(), rejoined);
+        var again = BotJoin().Match(rejoined).Groups["nick"].Value;
+        Assert.StartsWith($"{again}: ", await returning.ReadLineAsync(), StringComparison.Ordinal);
+
+        var result = await bot.TerminateAndWaitForExitAsync();
+
+        result.AssertExitCode(0);
+        await returning.ReadUntilAsync($"{again} left the chat!");
+    }
+
+    [GeneratedRegex(@"^(?<nick>bot-\d{4}) joined the chat!$")]
+    private static partial Regex BotJoin();
+}
