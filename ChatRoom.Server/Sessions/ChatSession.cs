@@ -28,6 +28,10 @@ public sealed class ChatSession : IRoomMember
     // Long enough for a reading client to take its last lines, short enough that a silent one cannot hold us.
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
+    // Refused lines in a row (not text, too long, bad JSON) after which the peer is taken for something that does not
+    // speak this protocol at all (random bytes, a TLS or HTTP client on the wrong port) and disconnected.
+    private const int MaxRefusedLinesInARow = 20;
+
     private readonly ConnectionContext _connection;
     private readonly Room _room;
     private readonly ChatCommands _commands;
@@ -38,6 +42,7 @@ public sealed class ChatSession : IRoomMember
     private readonly Outbox _outbox;
     private LineFramer _framer;
     private FloodGate _flood;
+    private int _refusedLinesInARow;
     private int _reason = -1;
     private volatile bool _closing;
 
@@ -169,6 +174,7 @@ public sealed class ChatSession : IRoomMember
                 else if (status == FrameStatus.TooLong)
                 {
                     ReplyError("line_too_long", $"line is longer than {_framer.MaxLineBytes} bytes");
+                    keepReading = CountRefusedLine();
                 }
                 else
                 {
@@ -236,6 +242,11 @@ public sealed class ChatSession : IRoomMember
         var trace = TraceContext.None;
         if (!TryDecode(line, out var text) || (IsStructured && text[0] == '{' && !TryOpenEnvelope(ref text, out trace)))
         {
+            if (!CountRefusedLine())
+            {
+                return false;
+            }
+
             if (Nickname is null)
             {
                 _commands.PromptForNickname(this); // the refused line was this client's nickname candidate
@@ -244,6 +255,7 @@ public sealed class ChatSession : IRoomMember
             return true;
         }
 
+        _refusedLinesInARow = 0;
         var parsed = ChatLine.Parse(text);
         if (Nickname is null)
         {
@@ -259,6 +271,19 @@ public sealed class ChatSession : IRoomMember
         }
 
         return Reason is null;
+    }
+
+    /// <summary>Counts a refused line; false (and the reason set) when there have been too many in a row.</summary>
+    private bool CountRefusedLine()
+    {
+        if (++_refusedLinesInARow < MaxRefusedLinesInARow)
+        {
+            return true;
+        }
+
+        SetReason(DisconnectReason.ProtocolError);
+        ReplyError("protocol_error", $"disconnected: {MaxRefusedLinesInARow} invalid lines in a row");
+        return false;
     }
 
     private bool TryDecode(in ReadOnlySequence<byte> line, out string text)

@@ -15,7 +15,7 @@ namespace ChatRoom.Server.Tests;
 public sealed class AbuseTests
 {
     [Fact]
-    public async Task RandomBytesCostOnlyTheirSenderAndNoControlCharacterReachesAnyoneElse()
+    public async Task RandomBytesGetTheirSenderRefusedThenDisconnectedAndReachNobodyElse()
     {
         // Flood control off: this case is about what the parser lets through, not about rate.
         await using var server = await TestChatServer.StartAsync("Flood:Burst=1000000", "Flood:LinesPerSecond=1000000");
@@ -30,24 +30,41 @@ public sealed class AbuseTests
         }
 
         await noise.SendRawAsync(garbage);
-        await noise.SendRawAsync("\nstill me\n"u8.ToArray());
-        await alice.SendLineAsync("after the noise");
 
-        // Both last lines arrive, in whichever order the server read them; everything before is noise's.
-        var seen = new List<string>();
-        while (!seen.Contains("noise: still me") || !seen.Contains("alice: after the noise"))
-        {
-            seen.Add(await alice.ReadLineAsync());
-        }
-
-        foreach (var line in seen.Where(line => line != "alice: after the noise"))
+        var refusals = await noise.ReadUntilAsync("ERR disconnected: 20 invalid lines in a row");
+        Assert.All(refusals, line => Assert.True(line.StartsWith("ERR ", StringComparison.Ordinal) || line.StartsWith("noise: ", StringComparison.Ordinal), line));
+        await noise.ExpectClosedAsync();
+        // What alice saw of it: at most a few lines that happened to be valid text, with the server's prefix.
+        foreach (var line in await alice.ReadUntilAsync("noise left the chat!"))
         {
             Assert.True(line.StartsWith("noise: ", StringComparison.Ordinal), $"alice got a line not written by the server for noise: {TestChatClient.Quote(line)}");
             Assert.Equal(TextProblem.None, LineText.Check(line));
         }
 
-        var refusals = await noise.ReadUntilAsync("noise: still me");
-        Assert.Contains(refusals, line => line.StartsWith("ERR ", StringComparison.Ordinal));
+        await alice.SendLineAsync("after the noise");
+        await alice.ExpectLineAsync("alice: after the noise");
+    }
+
+    [Fact]
+    public async Task RefusedLinesOnlyEndTheConnectionWhenTwentyComeInARow()
+    {
+        await using var server = await TestChatServer.StartAsync("Flood:Burst=1000000", "Flood:LinesPerSecond=1000000");
+        var room = await server.JoinRoomAsync("alice", "clumsy");
+        var (alice, clumsy) = (room[0], room[1]);
+        var nineteenBad = string.Concat(Enumerable.Repeat("bad\u001b[31m\n", 19));
+
+        // 19 refused, one accepted, 19 refused: the count starts again, so clumsy stays.
+        await clumsy.SendRawAsync(Encoding.UTF8.GetBytes(nineteenBad + "fine\n" + nineteenBad + "/who\n"));
+
+        await alice.ExpectLineAsync("clumsy: fine");
+        var lines = await clumsy.ReadUntilAsync("Users here (2): alice, clumsy");
+        Assert.Equal(38, lines.Count(line => line == "ERR line contains control characters"));
+
+        await clumsy.SendRawAsync(Encoding.UTF8.GetBytes(nineteenBad + "bad\u001b[31m\n"));
+
+        await clumsy.ReadUntilAsync("ERR disconnected: 20 invalid lines in a row");
+        await clumsy.ExpectClosedAsync();
+        await alice.ExpectLineAsync("clumsy left the chat!");
     }
 
     [Fact]
