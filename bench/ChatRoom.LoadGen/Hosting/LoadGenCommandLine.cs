@@ -1,0 +1,106 @@
+using System.CommandLine;
+using System.Globalization;
+using ChatRoom.LoadGen.Load;
+using ChatRoom.LoadGen.Scenarios;
+
+namespace ChatRoom.LoadGen.Hosting;
+
+/// <summary>The load generator's command line: options, their validation, and the action that runs the scenarios.</summary>
+public static class LoadGenCommandLine
+{
+    public static RootCommand Create()
+    {
+        var scenarios = new Option<IReadOnlyList<Scenario>>("--scenario")
+        {
+            Description = "Scenarios to run: 'all' or a comma-separated list of a, b, c, d, e [default: all]",
+            HelpName = "names",
+            DefaultValueFactory = _ => Scenario.All,
+            CustomParser = result =>
+            {
+                var text = result.Tokens is [var token] ? token.Value : string.Empty;
+                if (Scenario.TryParseList(text, out var chosen, out var unknown))
+                {
+                    return chosen;
+                }
+
+                result.AddError($"--scenario: unknown scenario '{unknown ?? text}' (known: a, b, c, d, e, all)");
+                return [];
+            },
+        };
+        var target = new Option<TargetChoice>("--target")
+        {
+            Description = "Servers to measure: chatroom, ncat, or both (each scenario against ChatRoom, then ncat)",
+            DefaultValueFactory = _ => TargetChoice.Both,
+        };
+        var warmup = DurationOption("--warmup", "Load before the measurement window opens", TimeSpan.FromSeconds(2));
+        var duration = DurationOption("--duration", "Length of the measurement window", TimeSpan.FromSeconds(10));
+        var setupTimeout = DurationOption("--setup-timeout",
+            "Time one run may take to start its server, connect and join every client, and drain the join backlog",
+            TimeSpan.FromSeconds(60));
+        var deadline = DurationOption("--deadline", "The whole run stops after this long, whatever is left", TimeSpan.FromMinutes(10));
+        var messageBytes = new Option<int>("--message-bytes")
+        {
+            Description = "Size of each message body in bytes (the server adds its own prefix)",
+            HelpName = "bytes",
+            DefaultValueFactory = _ => 64,
+        };
+        messageBytes.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < Payload.MinimumBytes or > 4000)
+            {
+                result.AddError($"--message-bytes must be between {Payload.MinimumBytes} and 4000");
+            }
+        });
+        var serverDll = new Option<string>("--server-dll")
+        {
+            Description = "The built server, run as 'dotnet <dll>' (build it with: dotnet build ChatRoom.Server -c Release)",
+            HelpName = "path",
+            DefaultValueFactory = _ => Path.Combine("ChatRoom.Server", "bin", "Release", "net10.0", "ChatRoom.Server.dll"),
+        };
+        var ncat = new Option<string>("--ncat")
+        {
+            Description = "The ncat executable (Debian: apt-get install ncat)",
+            HelpName = "path",
+            DefaultValueFactory = _ => "ncat",
+        };
+        var output = new Option<string>("--output")
+        {
+            Description = "Where to save the results as JSON [default: bench/results/<UTC timestamp>.json]",
+            HelpName = "file",
+            DefaultValueFactory = _ => Path.Combine("bench", "results",
+                DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + ".json"),
+        };
+
+        var root = new RootCommand(
+            "ChatRoom fan-out load generator. Starts the servers itself (ChatRoom from its built dll, and ncat --chat), " +
+            "opens the scenario's connections, sends, reads everything on every connection, and reports deliveries/s, " +
+            "delivery ratio, latency percentiles, server CPU per million deliveries and resident memory.")
+        {
+            scenarios, target, warmup, duration, setupTimeout, deadline, messageBytes, serverDll, ncat, output,
+        };
+        root.SetAction((parse, cancellationToken) =>
+        {
+            var settings = new LoadGenSettings(
+                parse.GetRequiredValue(scenarios),
+                parse.GetValue(target),
+                parse.GetValue(warmup),
+                parse.GetValue(duration),
+                parse.GetValue(setupTimeout),
+                parse.GetValue(deadline),
+                parse.GetValue(messageBytes),
+                parse.GetRequiredValue(serverDll),
+                parse.GetRequiredValue(ncat),
+                parse.GetRequiredValue(output));
+            return LoadGenApp.RunAsync(settings, cancellationToken);
+        });
+        return root;
+    }
+
+    private static Option<TimeSpan> DurationOption(string name, string description, TimeSpan defaultValue) => new(name)
+    {
+        Description = $"{description} [default: {Durations.Format(defaultValue)}]",
+        HelpName = "duration",
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = Durations.Parse,
+    };
+}

@@ -1,0 +1,34 @@
+using ChatRoom.LoadGen.Scenarios;
+
+namespace ChatRoom.LoadGen.Hosting;
+
+/// <summary>Which servers a run drives.</summary>
+public enum TargetChoice
+{
+    Both,
+    ChatRoom,
+    Ncat,
+}
+
+/// <summary>Everything the command line decides.</summary>
+/// <param name="Scenarios">The scenarios to run, in order.</param>
+/// <param name="Targets">The servers to run each scenario against.</param>
+/// <param name="Warmup">Load before the measurement window opens.</param>
+/// <param name="Duration">Length of the measurement window.</param>
+/// <param name="SetupTimeout">Time allowed to start a server, connect, join and drain the join backlog.</param>
+/// <param name="Deadline">The whole run, all scenarios included, stops after this long.</param>
+/// <param name="MessageBytes">Size of each message body, in bytes.</param>
+/// <param name="ServerDll">The built ChatRoom.Server.dll (Release).</param>
+/// <param name="Ncat">The ncat executable.</param>
+/// <param name="Output">Where the JSON results go.</param>
+public sealed record LoadGenSettings(
+    IReadOnlyList<Scenario> Scenarios,
+    TargetChoice Targets,
+    TimeSpan Warmup,
+    TimeSpan Duration,
+    TimeSpan SetupTimeout,
+    TimeSpan Deadline,
+    int MessageBytes,
+    string ServerDll,
+    string Ncat,
+    string Output);

@@ -1,0 +1,233 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using ChatRoom.LoadGen.Hosting;
+using ChatRoom.LoadGen.Reporting;
+using ChatRoom.LoadGen.Scenarios;
+using ChatRoom.LoadGen.Targets;
+
+namespace ChatRoom.LoadGen.Load;
+
+/// <summary>
+/// One scenario against one server: start it, open and join the swarm, drain the join backlog, then either measure
+/// idle memory or drive the senders through warmup and the window. The server is killed before this returns,
+/// before the swarm closes: thousands of leave announcements are not part of any measurement.
+/// </summary>
+public sealed class ScenarioRunner(LoadGenSettings settings)
+{
+    // An idle run takes its baseline after these, so that the server's one-time costs (JIT, pools, first
+    // allocations) are not charged to the idle connections.
+    private const int PrimerConnections = 16;
+
+    // Room under ncat's --max-conns for the readiness probe and a spare.
+    private const int SpareConnections = 8;
+
+    // How long after the window closes the last deliveries may take to arrive.
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
+
+    // Lets an idle server finish what the join storm left (flushes, timers) before its memory is read.
+    private static readonly TimeSpan IdleSettle = TimeSpan.FromSeconds(2);
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+
+    public async Task<RunResult> RunAsync(Scenario scenario, ITarget target, CancellationToken cancellationToken)
+    {
+        var result = new RunResult(scenario, target.Name);
+        var connections = scenario.Clients + (scenario.IsIdle ? PrimerConnections : 0);
+        if (OpenFilesLimit.Check(connections) is { } tooMany)
+        {
+            result.Error = tooMany;
+            return result;
+        }
+
+        using var inFlight = scenario.IsSaturation ? new InFlightLimiter(scenario.Senders, scenario.Window) : null;
+        var ledger = new DeliveryLedger(target.RecipientsPerMessage(connections), observer: connections - 1, inFlight);
+        var port = FreePort.Next();
+        await using var swarm = new Swarm(target, new IPEndPoint(IPAddress.Loopback, port), ledger);
+        await using var progress = new ProgressReporter($"{scenario.Name} {target.Name}", ledger, swarm);
+        var started = Stopwatch.GetTimestamp();
+        ServerProcess? server = null;
+        try
+        {
+            using var setup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            setup.CancelAfter(settings.SetupTimeout);
+            server = await ServerProcess.StartAsync(target, port, connections + SpareConnections, setup.Token).ConfigureAwait(false);
+            var baseline = await UnlessServerExitsAsync(server, SetUpAsync(scenario, server, swarm, connections, progress, setup.Token), setup)
+                .ConfigureAwait(false);
+            result.SetupSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            if (baseline is { } before)
+            {
+                await MeasureIdleAsync(scenario, server, before, progress, result, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await MeasureLoadAsync(scenario, server, swarm, ledger, inFlight, progress, result, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (server.Exited.IsCompleted)
+            {
+                result.Error = server.DescribeExit();
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            result.Error = $"setup did not finish within {Durations.Format(settings.SetupTimeout)}";
+        }
+        catch (Exception e) when (e is RunFailedException or JoinFailedException or SocketException or IOException or Win32Exception)
+        {
+            // A refused or reset connection is usually the server dying: say so rather than what the socket saw.
+            result.Error = server is not null && await HasExitedAsync(server).ConfigureAwait(false) ? server.DescribeExit() : e.Message;
+        }
+        finally
+        {
+            result.ConnectionsJoined = swarm.Joined;
+            result.ConnectionsClosed = ledger.Closed;
+            if (result.Error is not null && result.SetupSeconds == 0)
+            {
+                // Failed while setting up: how far it got is the finding (ncat stops at about 1,020 clients).
+                result.SetupSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                result.Error += $" ({swarm.Joined:N0} of {connections:N0} connections joined after {result.SetupSeconds:0.0} s)";
+            }
+
+            if (server is not null)
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Joins everyone and drains the backlog; an idle run returns the server's baseline sample.</summary>
+    private static async Task<ProcessSample?> SetUpAsync(
+        Scenario scenario, ServerProcess server, Swarm swarm, int connections, ProgressReporter progress, CancellationToken cancellationToken)
+    {
+        progress.Phase = "joining";
+        ProcessSample? baseline = null;
+        if (scenario.IsIdle)
+        {
+            await swarm.GrowAsync(PrimerConnections, cancellationToken).ConfigureAwait(false);
+            await swarm.DrainAsync(cancellationToken).ConfigureAwait(false);
+            baseline = server.Sample();
+        }
+
+        await swarm.GrowAsync(connections, cancellationToken).ConfigureAwait(false);
+        progress.Phase = "draining";
+        await swarm.DrainAsync(cancellationToken).ConfigureAwait(false);
+        return baseline;
+    }
+
+    private static async Task MeasureIdleAsync(
+        Scenario scenario, ServerProcess server, ProcessSample before, ProgressReporter progress, RunResult result, CancellationToken cancellationToken)
+    {
+        progress.Phase = "idle";
+        await Task.Delay(IdleSettle, cancellationToken).ConfigureAwait(false);
+        var after = server.Sample();
+        result.RssBeforeBytes = before.RssBytes;
+        result.ServerRssBytes = after.RssBytes;
+        result.ServerPeakRssBytes = after.PeakRssBytes;
+        result.RssPerIdleConnectionBytes = (after.RssBytes - before.RssBytes) / (double)scenario.Clients;
+    }
+
+    private async Task MeasureLoadAsync(Scenario scenario, ServerProcess server, Swarm swarm, DeliveryLedger ledger,
+        InFlightLimiter? inFlight, ProgressReporter progress, RunResult result, CancellationToken cancellationToken)
+    {
+        var window = MeasurementWindow.After(settings.Warmup, settings.Duration);
+        ledger.Open(window);
+        using var sending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        progress.Phase = "warmup";
+        var senders = StartSenders(scenario, swarm, ledger, window, inFlight, sending.Token);
+
+        await DelayUntilAsync(window.Start, cancellationToken).ConfigureAwait(false);
+        var (serverBefore, selfBefore, machineBefore, before) =
+            (server.Sample(), ProcessSample.Read(Environment.ProcessId), MachineCpu.Busy(), Stopwatch.GetTimestamp());
+        progress.Phase = "measuring";
+        await DelayUntilAsync(window.End, cancellationToken).ConfigureAwait(false);
+        var (serverAfter, selfAfter, machineAfter, after) =
+            (server.Sample(), ProcessSample.Read(Environment.ProcessId), MachineCpu.Busy(), Stopwatch.GetTimestamp());
+
+        progress.Phase = "grace";
+        await sending.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(senders).WaitAsync(Grace, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new RunFailedException($"senders were still blocked writing {Durations.Format(Grace)} after the window closed");
+        }
+
+        await WaitForDeliveriesAsync(ledger, cancellationToken).ConfigureAwait(false);
+
+        var measured = Stopwatch.GetElapsedTime(before, after).TotalSeconds;
+        var serverCpu = (serverAfter.Cpu - serverBefore.Cpu).TotalSeconds;
+        var arrived = ledger.DeliveredDuringWindow;
+        result.WindowSeconds = window.Length.TotalSeconds;
+        result.MessagesSent = ledger.SentInWindow;
+        result.DeliveriesOwed = ledger.Owed;
+        result.DeliveriesReceived = ledger.DeliveredOfWindow;
+        result.DeliveryRatio = ledger.Owed > 0 ? ledger.DeliveredOfWindow / (double)ledger.Owed : null;
+        result.DeliveriesPerSecond = arrived / window.Length.TotalSeconds;
+        result.Latency = ledger.Latency.Count > 0 ? ledger.Latency.Summarize() : null;
+        result.ServerCpuPercent = 100 * serverCpu / measured;
+        result.ServerCpuSecondsPerMillionDeliveries = arrived > 0 ? serverCpu / (arrived / 1e6) : null;
+        result.ServerSystemCpuShare = serverCpu > 0 ? 100 * (serverAfter.SystemCpu - serverBefore.SystemCpu).TotalSeconds / serverCpu : null;
+        var generatorCpu = (selfAfter.Cpu - selfBefore.Cpu).TotalSeconds;
+        result.GeneratorCpuPercent = 100 * generatorCpu / measured;
+        result.OtherCpuPercent = Math.Max(0, 100 * ((machineAfter - machineBefore).TotalSeconds - serverCpu - generatorCpu) / measured);
+        result.ServerRssBytes = serverAfter.RssBytes;
+        result.ServerPeakRssBytes = serverAfter.PeakRssBytes;
+    }
+
+    private List<Task> StartSenders(Scenario scenario, Swarm swarm, DeliveryLedger ledger, MeasurementWindow window,
+        InFlightLimiter? inFlight, CancellationToken cancellationToken)
+    {
+        var senders = new List<Task>(scenario.Senders);
+        for (var index = 0; index < scenario.Senders; index++)
+        {
+            var sender = new Sender(swarm[index], settings.MessageBytes, ledger, window);
+            // Paced senders are spread evenly over one period, so the server sees a steady stream, not bursts.
+            senders.Add(inFlight is not null
+                ? sender.RunWindowedAsync(inFlight, cancellationToken)
+                : sender.RunPacedAsync(scenario.RatePerSender, TimeSpan.FromSeconds(index / (scenario.RatePerSender * scenario.Senders)), cancellationToken));
+        }
+
+        return senders;
+    }
+
+    private static async Task WaitForDeliveriesAsync(DeliveryLedger ledger, CancellationToken cancellationToken)
+    {
+        var waiting = Stopwatch.GetTimestamp();
+        while (ledger.DeliveredOfWindow < ledger.Owed && Stopwatch.GetElapsedTime(waiting) < Grace)
+        {
+            await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static Task DelayUntilAsync(long timestamp, CancellationToken cancellationToken)
+    {
+        var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), timestamp);
+        return remaining > TimeSpan.Zero ? Task.Delay(remaining, cancellationToken) : Task.CompletedTask;
+    }
+
+    /// <summary>Awaits <paramref name="work"/>, but fails as soon as the server exits rather than at the timeout.</summary>
+    private static async Task<T> UnlessServerExitsAsync<T>(ServerProcess server, Task<T> work, CancellationTokenSource cancel)
+    {
+        if (await Task.WhenAny(work, server.Exited).ConfigureAwait(false) != work)
+        {
+            await cancel.CancelAsync().ConfigureAwait(false);
+            await ((Task)work).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw new RunFailedException(server.DescribeExit());
+        }
+
+        return await work.ConfigureAwait(false);
+    }
+
+    /// <summary>Whether the server has exited or does within a second (its exit may trail a refused connection).</summary>
+    private static async Task<bool> HasExitedAsync(ServerProcess server)
+    {
+        await server.Exited.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return server.Exited.IsCompleted;
+    }
+}
