@@ -183,6 +183,12 @@ public sealed class ChatSession : IRoomMember
             }
 
             input.AdvanceTo(buffer.Start, buffer.End);
+            if (Nickname is not null)
+            {
+                // Joined: stop the handshake timer now rather than when the connection ends (a timer per idle user).
+                handshakeTimeout.Dispose();
+            }
+
             if (!keepReading || result.IsCanceled)
             {
                 return;
