@@ -24,7 +24,13 @@ public struct FloodGate(FloodOptions options)
         _tokens = Math.Min(options.Burst, _tokens + (elapsed * options.LinesPerSecond)) - 1;
         if (_tokens >= 0)
         {
-            _delayedInARow = 0;
+            if (_tokens >= Math.Max(1, options.Burst / 2.0))
+            {
+                // Half the burst back: the client has really slowed down, so a flood (if any) is over. A few tokens
+                // are only the slack of delays that overran (timers run late under load), not the end of the flood.
+                _delayedInARow = 0;
+            }
+
             return default;
         }
 

