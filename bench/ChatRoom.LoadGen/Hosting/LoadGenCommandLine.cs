@@ -12,7 +12,8 @@ public static class LoadGenCommandLine
     {
         var scenarios = new Option<IReadOnlyList<Scenario>>("--scenario")
         {
-            Description = "Scenarios to run: 'all' or a comma-separated list of a, b, c, d, e [default: all]",
+            Description = "Scenarios to run: 'all' (a-e) or a comma-separated list of a, b, c, d, e and the abuse campaigns " +
+                          "storm, shutdown, flood (ChatRoom only; not part of 'all') [default: all]",
             HelpName = "names",
             DefaultValueFactory = _ => Scenario.All,
             CustomParser = result =>
@@ -23,7 +24,7 @@ public static class LoadGenCommandLine
                     return chosen;
                 }
 
-                result.AddError($"--scenario: unknown scenario '{unknown ?? text}' (known: a, b, c, d, e, all)");
+                result.AddError($"--scenario: unknown scenario '{unknown ?? text}' (known: a, b, c, d, e, storm, shutdown, flood, all)");
                 return [];
             },
         };
@@ -51,6 +52,19 @@ public static class LoadGenCommandLine
                 result.AddError($"--message-bytes must be between {Payload.MinimumBytes} and 4000");
             }
         });
+        var stormRounds = new Option<int>("--storm-rounds")
+        {
+            Description = "Rounds of the storm campaign, each 1,000 connections that join and are reset at once",
+            HelpName = "rounds",
+            DefaultValueFactory = _ => 5,
+        };
+        stormRounds.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 100)
+            {
+                result.AddError("--storm-rounds must be between 1 and 100");
+            }
+        });
         var serverDll = new Option<string>("--server-dll")
         {
             Description = "The built server, run as 'dotnet <dll>' (build it with: dotnet build ChatRoom.Server -c Release)",
@@ -76,7 +90,7 @@ public static class LoadGenCommandLine
             "opens the scenario's connections, sends, reads everything on every connection, and reports deliveries/s, " +
             "delivery ratio, latency percentiles, server CPU per million deliveries and resident memory.")
         {
-            scenarios, target, warmup, duration, setupTimeout, deadline, messageBytes, serverDll, ncat, output,
+            scenarios, target, warmup, duration, setupTimeout, deadline, messageBytes, stormRounds, serverDll, ncat, output,
         };
         root.SetAction((parse, cancellationToken) =>
         {
@@ -90,7 +104,8 @@ public static class LoadGenCommandLine
                 parse.GetValue(messageBytes),
                 parse.GetRequiredValue(serverDll),
                 parse.GetRequiredValue(ncat),
-                parse.GetRequiredValue(output));
+                parse.GetRequiredValue(output),
+                parse.GetValue(stormRounds));
             return LoadGenApp.RunAsync(settings, cancellationToken);
         });
         return root;

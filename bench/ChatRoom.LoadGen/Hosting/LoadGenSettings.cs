@@ -21,6 +21,7 @@ public enum TargetChoice
 /// <param name="ServerDll">The built ChatRoom.Server.dll (Release).</param>
 /// <param name="Ncat">The ncat executable.</param>
 /// <param name="Output">Where the JSON results go.</param>
+/// <param name="StormRounds">Rounds of the storm campaign.</param>
 public sealed record LoadGenSettings(
     IReadOnlyList<Scenario> Scenarios,
     TargetChoice Targets,
@@ -31,4 +32,5 @@ public sealed record LoadGenSettings(
     int MessageBytes,
     string ServerDll,
     string Ncat,
-    string Output);
+    string Output,
+    int StormRounds = 5);

@@ -20,6 +20,11 @@ public sealed class DeliveryLedger(int recipientsPerMessage, int observer, InFli
     private long _sentInWindow;
     private long _deliveredOfWindow;
     private int _closed;
+    private long _lastClosed;
+    private LineTap? _tap;
+
+    /// <summary>Sees every line as it arrives (valid only during the call); for the abuse campaigns.</summary>
+    public delegate void LineTap(int receiver, ReadOnlySpan<byte> line);
 
     /// <summary>Every line received so far, announcements included: the progress line's view of a join storm.</summary>
     public long Lines => Interlocked.Read(ref _lines);
@@ -41,6 +46,9 @@ public sealed class DeliveryLedger(int recipientsPerMessage, int observer, InFli
     /// <summary>Connections whose receive loop has ended.</summary>
     public int Closed => Volatile.Read(ref _closed);
 
+    /// <summary>When the last receive loop ended (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), 0 before any.</summary>
+    public long LastClosedTimestamp => Interlocked.Read(ref _lastClosed);
+
     /// <summary>Latency of every delivery of a message sent while the window was open.</summary>
     public LatencyHistogram Latency => _latency;
 
@@ -49,6 +57,9 @@ public sealed class DeliveryLedger(int recipientsPerMessage, int observer, InFli
 
     /// <summary>Routes barrier lines to <paramref name="barrier"/> from now on.</summary>
     public void WaitFor(SyncBarrier barrier) => Volatile.Write(ref _barrier, barrier);
+
+    /// <summary>Hands every line from now on to <paramref name="tap"/> as well; null stops it.</summary>
+    public void Tap(LineTap? tap) => Volatile.Write(ref _tap, tap);
 
     public void MessageSent(long timestamp)
     {
@@ -61,6 +72,7 @@ public sealed class DeliveryLedger(int recipientsPerMessage, int observer, InFli
     public void OnLine(LoadConnection receiver, ReadOnlySpan<byte> line, long arrival)
     {
         Interlocked.Increment(ref _lines);
+        Volatile.Read(ref _tap)?.Invoke(receiver.Index, line);
         switch (Payload.Parse(line, out var sender, out var sent))
         {
             case Payload.Kind.Message:
@@ -72,7 +84,11 @@ public sealed class DeliveryLedger(int recipientsPerMessage, int observer, InFli
         }
     }
 
-    public void ConnectionClosed() => Interlocked.Increment(ref _closed);
+    public void ConnectionClosed()
+    {
+        Interlocked.Exchange(ref _lastClosed, System.Diagnostics.Stopwatch.GetTimestamp());
+        Interlocked.Increment(ref _closed);
+    }
 
     private void Record(int receiver, int sender, long sent, long arrival)
     {

@@ -94,6 +94,21 @@ public sealed class LoadConnection : IAsyncDisposable
         ledger.ConnectionClosed();
     }
 
+    /// <summary>Closes the socket with SO_LINGER 0: the kernel sends RST instead of FIN, as when a client crashes.</summary>
+    public void Reset()
+    {
+        try
+        {
+            _stream.Socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already closed: nothing left to reset.
+        }
+
+        _stream.Dispose();
+    }
+
     /// <summary>Closes the socket; a receive loop under way ends by itself.</summary>
     public ValueTask DisposeAsync() => _stream.DisposeAsync();
 

@@ -16,9 +16,9 @@ namespace ChatRoom.LoadGen.Load;
 /// </summary>
 public sealed class ScenarioRunner(LoadGenSettings settings)
 {
-    // An idle run takes its baseline after these, so that the server's one-time costs (JIT, pools, first
-    // allocations) are not charged to the idle connections.
-    private const int PrimerConnections = 16;
+    // An idle run (and the storm campaign) takes its baseline after these, so that the server's one-time costs
+    // (JIT, pools, first allocations) are not charged to the connections measured.
+    internal const int PrimerConnections = 16;
 
     // Room under ncat's --max-conns for the readiness probe and a spare.
     private const int SpareConnections = 8;
@@ -31,10 +31,24 @@ public sealed class ScenarioRunner(LoadGenSettings settings)
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
+    private readonly AbuseCampaigns _campaigns = new(settings);
+
     public async Task<RunResult> RunAsync(Scenario scenario, ITarget target, CancellationToken cancellationToken)
     {
         var result = new RunResult(scenario, target.Name);
-        var connections = scenario.Clients + (scenario.IsIdle ? PrimerConnections : 0);
+        if (scenario.IsCampaign)
+        {
+            if (target is not ChatRoomTarget chatRoom)
+            {
+                result.NotApplicable = "not applicable: the abuse campaigns measure ChatRoom's protections";
+                return result;
+            }
+
+            // The flood campaign measures the flood gate itself: the server keeps its defaults.
+            target = scenario.Campaign == Campaign.Flood ? chatRoom.WithDefaultFloodControl() : chatRoom;
+        }
+
+        var connections = scenario.IsCampaign ? AbuseCampaigns.Connections(scenario) : scenario.Clients + (scenario.IsIdle ? PrimerConnections : 0);
         if (OpenFilesLimit.Check(connections) is { } tooMany)
         {
             result.Error = tooMany;
@@ -53,6 +67,18 @@ public sealed class ScenarioRunner(LoadGenSettings settings)
             using var setup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             setup.CancelAfter(settings.SetupTimeout);
             server = await ServerProcess.StartAsync(target, port, connections + SpareConnections, setup.Token).ConfigureAwait(false);
+            if (scenario.IsCampaign)
+            {
+                // Each campaign bounds its own joins by the setup timeout and its own waits.
+                await _campaigns.RunAsync(scenario, server, swarm, ledger, progress, result, cancellationToken).ConfigureAwait(false);
+                if (scenario.Campaign != Campaign.Shutdown && server.Exited.IsCompleted)
+                {
+                    result.Error = server.DescribeExit();
+                }
+
+                return result;
+            }
+
             var baseline = await UnlessServerExitsAsync(server, SetUpAsync(scenario, server, swarm, connections, progress, setup.Token), setup)
                 .ConfigureAwait(false);
             result.SetupSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;

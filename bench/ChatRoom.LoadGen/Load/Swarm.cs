@@ -62,6 +62,15 @@ public sealed class Swarm(ITarget target, IPEndPoint server, DeliveryLedger ledg
         await barrier.Drained.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Resets <paramref name="count"/> connections from <paramref name="first"/> on, one right after the other.</summary>
+    public void Reset(int first, int count)
+    {
+        for (var index = first; index < first + count; index++)
+        {
+            _connections[index]?.Reset();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var connection in _connections)

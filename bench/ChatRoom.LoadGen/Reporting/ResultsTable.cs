@@ -9,10 +9,17 @@ public static class ResultsTable
 
     public static void Write(TextWriter output, IReadOnlyList<RunResult> runs, IReadOnlyList<Comparison> comparisons)
     {
+        if (runs.All(run => run.IsCampaign))
+        {
+            WriteCampaigns(output, runs);
+            WriteComparisons(output, comparisons);
+            return;
+        }
+
         output.WriteLine();
         output.WriteLine(Row("scn", "target", "clients", "load", "status", "deliv/s", "ratio", "p50 ms", "p90 ms", "p99 ms",
             "p99.9 ms", "max ms", "srv cpu%", "sys%", "cpu s/M", "rss MiB", "KiB/idle", "gen cpu%", "other%"));
-        foreach (var run in runs)
+        foreach (var run in runs.Where(run => !run.IsCampaign))
         {
             output.WriteLine(Row(
                 run.Scenario,
@@ -40,6 +47,12 @@ public static class ResultsTable
             }
         }
 
+        WriteCampaigns(output, runs);
+        WriteComparisons(output, comparisons);
+    }
+
+    private static void WriteComparisons(TextWriter output, IReadOnlyList<Comparison> comparisons)
+    {
         if (comparisons.Count == 0)
         {
             return;
@@ -53,6 +66,40 @@ public static class ResultsTable
                 $"{comparison.Scenario,-16} {Ratio(comparison.Throughput),11} {Ratio(comparison.CpuPerMillionDeliveries),9} {Ratio(comparison.P99),8}"));
         }
     }
+
+    /// <summary>The abuse campaigns, one line each: their figures do not fit the load table's columns.</summary>
+    private static void WriteCampaigns(TextWriter output, IReadOnlyList<RunResult> runs)
+    {
+        var campaigns = runs.Where(run => run.IsCampaign).ToList();
+        if (campaigns.Count == 0)
+        {
+            return;
+        }
+
+        output.WriteLine();
+        output.WriteLine("campaign  target   status  figures");
+        foreach (var run in campaigns)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{run.Scenario,-9} {run.Target,-8} {run.Status.ToUpperInvariant(),-7} {Figures(run)}"));
+            if (run.Error is not null)
+            {
+                output.WriteLine($"      {run.Error}");
+            }
+        }
+    }
+
+    private static string Figures(RunResult run) => run switch
+    {
+        { NotApplicable: { } reason } => reason,
+        { Storm: { } storm } => string.Create(CultureInfo.InvariantCulture,
+            $"RSS MiB: baseline {storm.BaselineRssMiB:0.0}; after rounds of {storm.ConnectionsPerRound:N0} {string.Join(", ", storm.RoundRssMiB.Select(rss => rss.ToString("0.0", CultureInfo.InvariantCulture)))}; " +
+            $"{storm.FinalSettleSeconds:0} s later {storm.FinalRssMiB:0.0}; /who lists {Number(storm.WhoCount, "0")} ({(storm.WhoListsOnlyThoseWhoStayed ? "observer and primers only" : "NOT only observer and primers")})"),
+        { Shutdown: { } shutdown } => string.Create(CultureInfo.InvariantCulture,
+            $"{shutdown.Clients:N0} clients: exit code {Number(shutdown.ExitCode, "0")} after {Number(shutdown.ExitSeconds, "0.000")} s; {shutdown.Closed:N0} closed after {Number(shutdown.AllClosedSeconds, "0.000")} s; {shutdown.GotShutdownLineLast:N0} got 'Server is shutting down.' last"),
+        { Flood: { } flood } => string.Create(CultureInfo.InvariantCulture,
+            $"{flood.LinesWritten:N0} written, {flood.LinesBroadcast:N0} broadcast, disconnected after {Number(flood.DisconnectSeconds, "0.00")} s ({Number(flood.BroadcastLinesPerSecond, "0.0")} lines/s); last: {flood.LastError ?? "-"}"),
+        _ => "-",
+    };
 
     private static string Row(params string[] cells)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ChatRoom.LoadGen.Measurement;
 using ChatRoom.LoadGen.Scenarios;
 
@@ -14,6 +15,7 @@ public sealed class RunResult
         Clients = scenario.Clients;
         Senders = scenario.Senders;
         Load = scenario.Load;
+        IsCampaign = scenario.IsCampaign;
     }
 
     public string Scenario { get; }
@@ -28,10 +30,26 @@ public sealed class RunResult
 
     public string Load { get; }
 
-    /// <summary><c>ok</c>, <c>loss</c> (fewer deliveries than owed) or <c>failed</c> (see <see cref="Error"/>).</summary>
-    public string Status => Error is not null ? "failed" : DeliveryRatio < 1 ? "loss" : "ok";
+    /// <summary>
+    /// <c>ok</c>, <c>loss</c> (fewer deliveries than owed), <c>failed</c> (see <see cref="Error"/>) or <c>n/a</c>
+    /// (see <see cref="NotApplicable"/>).
+    /// </summary>
+    public string Status => Error is not null ? "failed" : NotApplicable is not null ? "n/a" : DeliveryRatio < 1 ? "loss" : "ok";
 
     public string? Error { get; set; }
+
+    /// <summary>Why this scenario was not run against this server (the abuse campaigns are ChatRoom's only).</summary>
+    public string? NotApplicable { get; set; }
+
+    /// <summary>An abuse campaign: its figures are in <see cref="Storm"/>, <see cref="Shutdown"/> or <see cref="Flood"/>.</summary>
+    [JsonIgnore]
+    public bool IsCampaign { get; }
+
+    public StormFigures? Storm { get; set; }
+
+    public ShutdownFigures? Shutdown { get; set; }
+
+    public FloodFigures? Flood { get; set; }
 
     public int ConnectionsJoined { get; set; }
 

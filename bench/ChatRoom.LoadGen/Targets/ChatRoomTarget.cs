@@ -11,7 +11,9 @@ namespace ChatRoom.LoadGen.Targets;
 /// every connection comes from loopback, senders go faster than the flood gate's defaults, and 10,000 clients
 /// join one after another while the handshake timer runs. Telemetry stays on as in production.
 /// </summary>
-public sealed class ChatRoomTarget(string serverDll) : ITarget
+/// <param name="serverDll">The built ChatRoom.Server.dll.</param>
+/// <param name="defaultFloodControl">Leave the flood gate at the server's defaults (the flood campaign measures it).</param>
+public sealed class ChatRoomTarget(string serverDll, bool defaultFloodControl = false) : ITarget
 {
     public string Name => "chatroom";
 
@@ -20,6 +22,9 @@ public sealed class ChatRoomTarget(string serverDll) : ITarget
     // Kestrel listens with a backlog of 512. Joining many at once also lets join announcements batch up in each
     // outbox: 10,000 joins owe 50 million of them, and one flush per announcement would take many minutes.
     public int ParallelJoins => 128;
+
+    /// <summary>The same server with the flood gate at its defaults: burst 20, 10 lines/s, 100 delayed lines.</summary>
+    public ChatRoomTarget WithDefaultFloodControl() => new(serverDll, defaultFloodControl: true);
 
     public ProcessStartInfo CreateStartInfo(int port, int maxConnections)
     {
@@ -30,7 +35,7 @@ public sealed class ChatRoomTarget(string serverDll) : ITarget
             WorkingDirectory = Path.GetDirectoryName(dll),
         };
         info.ArgumentList.Add(dll);
-        foreach (var setting in Settings(port, FreePort.Next()))
+        foreach (var setting in Settings(port, FreePort.Next()).Where(setting => !defaultFloodControl || !setting.StartsWith("--Chat:Flood:", StringComparison.Ordinal)))
         {
             info.ArgumentList.Add(setting);
         }
@@ -50,7 +55,7 @@ public sealed class ChatRoomTarget(string serverDll) : ITarget
             throw new JoinFailedException($"expected '{PlainText.NickPrompt}', got '{prompt ?? "(closed)"}'");
         }
 
-        var nickname = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"u{connection.Index}\n"));
+        var nickname = Encoding.ASCII.GetBytes(Nickname(connection.Index) + "\n");
         await connection.SendAsync(nickname, cancellationToken).ConfigureAwait(false);
         var welcome = await connection.ReadLineAsync(cancellationToken).ConfigureAwait(false);
         if (welcome != PlainText.Welcome)
@@ -58,6 +63,9 @@ public sealed class ChatRoomTarget(string serverDll) : ITarget
             throw new JoinFailedException($"expected '{PlainText.Welcome}', got '{welcome ?? "(closed)"}'");
         }
     }
+
+    /// <summary>The nickname connection <paramref name="index"/> joins with: unique within a run.</summary>
+    public static string Nickname(int index) => string.Create(CultureInfo.InvariantCulture, $"u{index}");
 
     private static string[] Settings(int port, int httpPort) =>
     [

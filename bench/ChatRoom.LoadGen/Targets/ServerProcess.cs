@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace ChatRoom.LoadGen.Targets;
 
@@ -55,6 +56,18 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public ProcessSample Sample() => ProcessSample.Read(Id);
 
+    /// <summary>The exit code once the process has ended.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
+    /// <summary>Asks the server to stop as <c>kill -TERM</c>, <c>docker stop</c> and systemd do.</summary>
+    public void Terminate()
+    {
+        if (NativeMethods.Kill(Id, NativeMethods.SigTerm) != 0)
+        {
+            throw new RunFailedException($"kill -TERM {Id} failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
     /// <summary>How the server ended, with the last lines it printed.</summary>
     public string DescribeExit()
     {
@@ -104,4 +117,13 @@ public sealed class ServerProcess : IAsyncDisposable
         {
         }
     }
+}
+
+internal static class NativeMethods
+{
+    public const int SigTerm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    public static extern int Kill(int pid, int signal);
 }
