@@ -36,15 +36,24 @@ public sealed class PipedMode(ClientSettings settings, ServerAddress server, Cli
             await Console.Out.WriteLineAsync(PlainText.Welcome);
             var token = Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
             var printing = PrintUntilPongAsync(session, token, cancellationToken);
-            var quitSent = await SendInputAsync(session, input, token, cancellationToken);
-            var answered = await printing;
-            if (answered)
+            var sending = SendInputAsync(session, input, token, cancellationToken);
+            if (await Task.WhenAny(printing, sending) == sending || await printing)
             {
-                await QuitAsync(session);
-                return 0;
+                var quitSent = await sending;
+                if (await printing)
+                {
+                    await QuitAsync(session);
+                    return 0;
+                }
+
+                if (quitSent)
+                {
+                    return 0;
+                }
             }
 
-            if (quitSent || cancellationToken.IsCancellationRequested)
+            // Closed while input may still be coming (stdin can stay open for ever): stop reading it, and say so.
+            if (cancellationToken.IsCancellationRequested || sending is { IsCompletedSuccessfully: true, Result: true })
             {
                 return 0;
             }
@@ -88,9 +97,9 @@ public sealed class PipedMode(ClientSettings settings, ServerAddress server, Cli
             // The server answers /ping after everything it owed this client, so PONG means all copies are in.
             await session.SendAsync($"/ping {token}", cancellationToken);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or OperationCanceledException)
         {
-            // The connection broke; the printing side sees it close and says so.
+            // The connection broke (the printing side sees it close and says so), or the client is stopping.
         }
 
         return false;

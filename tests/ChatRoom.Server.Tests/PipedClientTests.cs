@@ -51,4 +51,22 @@ public sealed class PipedClientTests
             $"the refusal is not on standard error.{result.Description}");
         await bob.ExpectNothingPendingAsync();
     }
+
+    [Fact]
+    public async Task PipedClientWhoseServerGoesAwayExitsWithOneEvenThoughItsInputIsStillOpen()
+    {
+        var server = await TestChatServer.StartAsync();
+        var alice = await server.JoinAsync("alice");
+        using var bob = ClientProcess.Start(server.ChatPort, "--nick", "bob");
+        await bob.WriteLineAsync("hello");
+        await alice.ExpectLinesAsync("bob joined the chat!", "bob: hello");
+
+        await server.DisposeAsync(); // a tail -f | client pipeline never ends its input: the client must not wait for it
+
+        var result = await bob.WaitForExitWithInputOpenAsync();
+        result.AssertExitCode(1);
+        result.AssertPrinted("bob: hello", "Server is shutting down.");
+        Assert.True(result.Stderr.Contains("closed before all input had been delivered", StringComparison.Ordinal),
+            $"the client did not say why it stopped.{result.Description}");
+    }
 }

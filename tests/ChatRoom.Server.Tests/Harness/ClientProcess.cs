@@ -108,6 +108,9 @@ public sealed class ClientProcess : IDisposable
         return new ClientProcessResult(_process.ExitCode, stdout, await _stderr, await DescribeAsync());
     }
 
+    /// <summary>Waits (bounded) for the client to exit by itself, its input still open.</summary>
+    public Task<ClientProcessResult> WaitForExitWithInputOpenAsync() => WaitForExitAsync("the server went away");
+
     /// <summary>Sends SIGTERM, as <c>docker stop</c> or a service manager would, and waits (bounded) for the client to exit.</summary>
     public async Task<ClientProcessResult> TerminateAndWaitForExitAsync()
     {
