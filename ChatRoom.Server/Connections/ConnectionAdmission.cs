@@ -15,17 +15,27 @@ public sealed class ConnectionAdmission(IOptions<ChatOptions> options)
 {
     private readonly ConcurrentDictionary<IPAddress, int> _perAddress = new();
     private int _open;
+    private int _peak;
 
     public ChatOptions Options => options.Value;
+
+    /// <summary>Connections being served now, handshaking ones included.</summary>
+    public int Open => Volatile.Read(ref _open);
+
+    /// <summary>The most connections served at once since the last call; the count starts again from <see cref="Open"/>.</summary>
+    public int TakePeak() => Math.Max(Interlocked.Exchange(ref _peak, Open), Open);
 
     /// <summary>Admits a connection from <paramref name="address"/>, or says why not.</summary>
     public Refusal TryAdmit(IPAddress? address)
     {
-        if (Interlocked.Increment(ref _open) > Options.MaxClients)
+        var open = Interlocked.Increment(ref _open);
+        if (open > Options.MaxClients)
         {
             Interlocked.Decrement(ref _open);
             return Refusal.ServerFull;
         }
+
+        RaisePeak(open);
 
         if (CountsPerAddress(address) && _perAddress.AddOrUpdate(address!, 1, static (_, n) => n + 1) > Options.MaxConnectionsPerAddress)
         {
@@ -54,6 +64,21 @@ public sealed class ConnectionAdmission(IOptions<ChatOptions> options)
             {
                 return;
             }
+        }
+    }
+
+    private void RaisePeak(int open)
+    {
+        var peak = Volatile.Read(ref _peak);
+        while (open > peak)
+        {
+            var seen = Interlocked.CompareExchange(ref _peak, open, peak);
+            if (seen == peak)
+            {
+                return;
+            }
+
+            peak = seen;
         }
     }
 

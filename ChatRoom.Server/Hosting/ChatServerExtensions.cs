@@ -31,6 +31,7 @@ public static class ChatServerExtensions
         builder.Services.AddSingleton<ConnectionAdmission>();
         builder.Services.AddHostedService<WriteTimeoutMonitor>();
         builder.Services.AddHostedService<RoomShutdown>();
+        builder.Services.AddHostedService<MemoryReclaimer>();
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -63,6 +63,14 @@ public sealed class ChatOptions
     [DurationRange(minSeconds: 1, maxSeconds: 3600)]
     public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// After a wave of connections has gone (at least this many closed since the busiest moment, and at most half
+    /// of them left), the server runs one full, compacting garbage collection so its memory goes back to what the
+    /// remaining clients need: an idle server never collects by itself. 0 turns it off.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int ReclaimMemoryAfterDrop { get; set; } = 500;
+
     [ValidateObjectMembers]
     public FloodOptions Flood { get; set; } = new();
 

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Text;
 using ChatRoom.Protocol.Events;
 using ChatRoom.Protocol.Text;
+using ChatRoom.Server.Connections;
 using ChatRoom.Server.Tests.Harness;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatRoom.Server.Tests;
 
@@ -195,6 +197,17 @@ public sealed class AbuseTests
         Assert.Equal(Enumerable.Range(0, joined).Select(i => $"storm{i} left the chat!").Order(), leaves.Order());
         await observer.SendLineAsync("/who");
         await observer.ExpectLineAsync("Users here (1): observer");
+        // The handshaking ones are counted too, and the count goes back down: this drop is what frees the storm's memory.
+        var admission = server.Services.GetRequiredService<ConnectionAdmission>();
+        for (var waited = Stopwatch.StartNew(); admission.Open != 1 && waited.Elapsed < TimeSpan.FromSeconds(10);)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(1, admission.Open);
+        var peak = admission.TakePeak();
+        Assert.Equal(1 + joined + handshaking, peak);
+        Assert.True(MemoryReclaimer.WaveHasGone(peak, admission.Open, minimumDrop: joined + handshaking));
         var newcomer = await server.JoinAsync("storm0"); // the nicknames are free again
         await observer.ExpectLineAsync("storm0 joined the chat!");
         await newcomer.SendLineAsync("calm again");

@@ -38,6 +38,9 @@ public sealed class TestChatServer : IAsyncDisposable
     /// <summary>The HTTP port serving <c>/health</c> and <c>/alive</c> on 127.0.0.1.</summary>
     public int HttpPort { get; }
 
+    /// <summary>The server's services, for a test to read what it counts (e.g. its connections).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>
     /// Starts a server. <paramref name="chatSettings"/> are <c>Chat:*</c> overrides without the prefix,
     /// e.g. <c>"MaxClients=2"</c>, <c>"HandshakeTimeout=00:00:01"</c>.
