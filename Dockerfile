@@ -1,17 +1,18 @@
 # ChatRoom server image. Build from the repository root (see docs/containers.md):
 #   docker build -t chatroom-server .
-#       the default `final` target: publishes inside the .NET SDK image (needs mcr.microsoft.com)
-#   dotnet publish ChatRoom.Server/ChatRoom.Server.csproj -c Release -r linux-x64 --self-contained \
-#       -p:PublishTrimmed=true -p:PublishReadyToRun=true -o artifacts/server
+#       the default `final` target: publishes inside the .NET SDK image for Native AOT (needs mcr.microsoft.com)
+#   dotnet publish ChatRoom.Server/ChatRoom.Server.csproj -c Release -r linux-x64 -o artifacts/server
 #   docker build --target prebuilt --build-arg RUNTIME_IMAGE=chatroom-runtime-deps:10.0-bookworm -t chatroom-server .
 #       offline: packages that host-side publish on the local base from docker/build-local-base.sh
 # Plain Dockerfile syntax only (no `# syntax=`, no RUN --mount): it builds with BuildKit and the legacy builder alike.
 
-# The runtime-deps images hold no .NET runtime: the app is published self-contained. Chiseled = no shell, no
+# The runtime-deps images hold no .NET runtime: the server is compiled ahead of time (PublishAot in its project
+# file; chosen by measurement, see docs/performance.md) into one native executable. Chiseled = no shell, no
 # package manager; "-extra" adds ICU, which nickname rules need (Unicode normalization and case folding of any
 # script). The HEALTHCHECK needs no shell tools.
 ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled-extra
-ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
+# The -aot SDK image adds the native toolchain (clang, lld) that ahead-of-time compilation links with.
+ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0-noble-aot
 
 # ---- runtime: what every variant of the image shares -------------------------------------------------------
 FROM ${RUNTIME_IMAGE} AS runtime
@@ -38,7 +39,7 @@ ENTRYPOINT ["/app/ChatRoom.Server"]
 FROM runtime AS prebuilt
 COPY artifacts/server/ /app/
 
-# ---- build: restore and publish inside the .NET SDK image ----------------------------------------------------
+# ---- build: restore and publish inside the .NET SDK image (Native AOT: built for the platform it runs on) ------
 FROM ${SDK_IMAGE} AS build
 # Set by BuildKit (amd64, arm64); empty with the legacy builder, which builds for its own (amd64) machine.
 ARG TARGETARCH
@@ -52,14 +53,12 @@ COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY ChatRoom.Protocol/ChatRoom.Protocol.csproj ChatRoom.Protocol/
 COPY ChatRoom.ServiceDefaults/ChatRoom.ServiceDefaults.csproj ChatRoom.ServiceDefaults/
 COPY ChatRoom.Server/ChatRoom.Server.csproj ChatRoom.Server/
-# Same publish flags as .ci/containers and docs/containers.md (trimmed + ReadyToRun: small and quick to start).
-RUN dotnet restore ChatRoom.Server/ChatRoom.Server.csproj -r "$(cat /tmp/rid)" \
-        -p:SelfContained=true -p:PublishTrimmed=true -p:PublishReadyToRun=true
+# Same publish command as .ci/containers and docs/containers.md; the project file asks for Native AOT.
+RUN dotnet restore ChatRoom.Server/ChatRoom.Server.csproj -r "$(cat /tmp/rid)"
 COPY ChatRoom.Protocol/ ChatRoom.Protocol/
 COPY ChatRoom.ServiceDefaults/ ChatRoom.ServiceDefaults/
 COPY ChatRoom.Server/ ChatRoom.Server/
-RUN dotnet publish ChatRoom.Server/ChatRoom.Server.csproj -c Release -r "$(cat /tmp/rid)" --self-contained \
-        -p:PublishTrimmed=true -p:PublishReadyToRun=true --no-restore -o /out
+RUN dotnet publish ChatRoom.Server/ChatRoom.Server.csproj -c Release -r "$(cat /tmp/rid)" --no-restore -o /out
 
 # ---- final (default): the image users get -------------------------------------------------------------------
 FROM runtime AS final

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the fan-out load generator against ChatRoom and ncat --chat: raises the open-files limit, installs ncat if it
-# is missing, builds the server and the generator in Release, then runs the generator with the arguments given.
+# is missing, publishes the server as the image ships it (Native AOT) and builds the generator, then runs the
+# generator with the arguments given. Pass --server <path> to measure another build (e.g. the JIT one:
+# ChatRoom.Server/bin/Release/net10.0/ChatRoom.Server.dll after `dotnet build ChatRoom.Server -c Release`).
 #   bench/run.sh --scenario all                  # everything, ChatRoom and ncat (about 5 minutes)
 #   bench/run.sh --scenario a,c --target chatroom
 #   bench/run.sh --help
@@ -24,9 +26,15 @@ if ! command -v ncat >/dev/null 2>&1; then
 fi
 echo "    $(ncat --version 2>&1 | head -n 1)"
 
-echo "==> building ChatRoom.Server and ChatRoom.LoadGen (Release)"
-dotnet build ChatRoom.Server/ChatRoom.Server.csproj -c Release -nologo -v quiet -clp:NoSummary
+server=()
+if [[ " $* " != *" --server"* ]]; then
+    echo "==> publishing ChatRoom.Server as in the image (Native AOT) to artifacts/bench-server (about a minute the first time)"
+    dotnet publish ChatRoom.Server/ChatRoom.Server.csproj -c Release -r linux-x64 -o artifacts/bench-server -nologo -v quiet -clp:NoSummary
+    server=(--server artifacts/bench-server/ChatRoom.Server)
+fi
+
+echo "==> building ChatRoom.LoadGen (Release)"
 dotnet build bench/ChatRoom.LoadGen/ChatRoom.LoadGen.csproj -c Release -nologo -v quiet -clp:NoSummary
 
-echo "==> running ChatRoom.LoadGen $*"
-exec dotnet bench/ChatRoom.LoadGen/bin/Release/net10.0/ChatRoom.LoadGen.dll "$@"
+echo "==> running ChatRoom.LoadGen ${server[*]} $*"
+exec dotnet bench/ChatRoom.LoadGen/bin/Release/net10.0/ChatRoom.LoadGen.dll "${server[@]}" "$@"

@@ -16,10 +16,10 @@ public static class LoadGenApp
 {
     public static async Task<int> RunAsync(LoadGenSettings settings, CancellationToken cancellationToken)
     {
-        if (settings.Targets != TargetChoice.Ncat && !File.Exists(settings.ServerDll))
+        if (settings.Targets != TargetChoice.Ncat && !File.Exists(settings.ServerPath))
         {
             await Console.Error.WriteLineAsync(
-                $"{settings.ServerDll} not found: build it with 'dotnet build ChatRoom.Server -c Release', or pass --server-dll").ConfigureAwait(false);
+                $"{settings.ServerPath} not found: build it with 'dotnet build ChatRoom.Server -c Release', or pass --server").ConfigureAwait(false);
             return 2;
         }
 
@@ -76,7 +76,7 @@ public static class LoadGenApp
     {
         if (settings.Targets != TargetChoice.Ncat)
         {
-            yield return new ChatRoomTarget(settings.ServerDll);
+            yield return new ChatRoomTarget(settings.ServerPath);
         }
 
         if (settings.Targets != TargetChoice.ChatRoom)

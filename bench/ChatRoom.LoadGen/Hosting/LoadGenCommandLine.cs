@@ -65,9 +65,9 @@ public static class LoadGenCommandLine
                 result.AddError("--storm-rounds must be between 1 and 100");
             }
         });
-        var serverDll = new Option<string>("--server-dll")
+        var serverPath = new Option<string>("--server", "--server-dll")
         {
-            Description = "The built server, run as 'dotnet <dll>' (build it with: dotnet build ChatRoom.Server -c Release)",
+            Description = "The built server: a .dll is run as 'dotnet <dll>' (dotnet build ChatRoom.Server -c Release), anything else as an executable (e.g. a Native AOT publish)",
             HelpName = "path",
             DefaultValueFactory = _ => Path.Combine("ChatRoom.Server", "bin", "Release", "net10.0", "ChatRoom.Server.dll"),
         };
@@ -86,11 +86,11 @@ public static class LoadGenCommandLine
         };
 
         var root = new RootCommand(
-            "ChatRoom fan-out load generator. Starts the servers itself (ChatRoom from its built dll, and ncat --chat), " +
+            "ChatRoom fan-out load generator. Starts the servers itself (ChatRoom from its build, and ncat --chat), " +
             "opens the scenario's connections, sends, reads everything on every connection, and reports deliveries/s, " +
             "delivery ratio, latency percentiles, server CPU per million deliveries and resident memory.")
         {
-            scenarios, target, warmup, duration, setupTimeout, deadline, messageBytes, stormRounds, serverDll, ncat, output,
+            scenarios, target, warmup, duration, setupTimeout, deadline, messageBytes, stormRounds, serverPath, ncat, output,
         };
         root.SetAction((parse, cancellationToken) =>
         {
@@ -102,7 +102,7 @@ public static class LoadGenCommandLine
                 parse.GetValue(setupTimeout),
                 parse.GetValue(deadline),
                 parse.GetValue(messageBytes),
-                parse.GetRequiredValue(serverDll),
+                parse.GetRequiredValue(serverPath),
                 parse.GetRequiredValue(ncat),
                 parse.GetRequiredValue(output),
                 parse.GetValue(stormRounds));

@@ -18,7 +18,7 @@ public enum TargetChoice
 /// <param name="SetupTimeout">Time allowed to start a server, connect, join and drain the join backlog.</param>
 /// <param name="Deadline">The whole run, all scenarios included, stops after this long.</param>
 /// <param name="MessageBytes">Size of each message body, in bytes.</param>
-/// <param name="ServerDll">The built ChatRoom.Server.dll (Release).</param>
+/// <param name="ServerPath">The built server: ChatRoom.Server.dll (Release), or a native executable.</param>
 /// <param name="Ncat">The ncat executable.</param>
 /// <param name="Output">Where the JSON results go.</param>
 /// <param name="StormRounds">Rounds of the storm campaign.</param>
@@ -30,7 +30,7 @@ public sealed record LoadGenSettings(
     TimeSpan SetupTimeout,
     TimeSpan Deadline,
     int MessageBytes,
-    string ServerDll,
+    string ServerPath,
     string Ncat,
     string Output,
     int StormRounds = 5);

@@ -11,9 +11,9 @@ namespace ChatRoom.LoadGen.Targets;
 /// every connection comes from loopback, senders go faster than the flood gate's defaults, and 10,000 clients
 /// join one after another while the handshake timer runs. Telemetry stays on as in production.
 /// </summary>
-/// <param name="serverDll">The built ChatRoom.Server.dll.</param>
+/// <param name="serverPath">The built server: ChatRoom.Server.dll, run with <c>dotnet</c>, or a native executable (Native AOT).</param>
 /// <param name="defaultFloodControl">Leave the flood gate at the server's defaults (the flood campaign measures it).</param>
-public sealed class ChatRoomTarget(string serverDll, bool defaultFloodControl = false) : ITarget
+public sealed class ChatRoomTarget(string serverPath, bool defaultFloodControl = false) : ITarget
 {
     public string Name => "chatroom";
 
@@ -24,17 +24,22 @@ public sealed class ChatRoomTarget(string serverDll, bool defaultFloodControl = 
     public int ParallelJoins => 128;
 
     /// <summary>The same server with the flood gate at its defaults: burst 20, 10 lines/s, 100 delayed lines.</summary>
-    public ChatRoomTarget WithDefaultFloodControl() => new(serverDll, defaultFloodControl: true);
+    public ChatRoomTarget WithDefaultFloodControl() => new(serverPath, defaultFloodControl: true);
 
     public ProcessStartInfo CreateStartInfo(int port, int maxConnections)
     {
-        var dll = Path.GetFullPath(serverDll);
-        var info = new ProcessStartInfo("dotnet")
+        var server = Path.GetFullPath(serverPath);
+        var isDll = server.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        var info = new ProcessStartInfo(isDll ? "dotnet" : server)
         {
-            // The server's appsettings.json sits beside its dll, as in a deployment.
-            WorkingDirectory = Path.GetDirectoryName(dll),
+            // The server's appsettings.json sits beside it, as in a deployment.
+            WorkingDirectory = Path.GetDirectoryName(server),
         };
-        info.ArgumentList.Add(dll);
+        if (isDll)
+        {
+            info.ArgumentList.Add(server);
+        }
+
         foreach (var setting in Settings(port, FreePort.Next()).Where(setting => !defaultFloodControl || !setting.StartsWith("--Chat:Flood:", StringComparison.Ordinal)))
         {
             info.ArgumentList.Add(setting);
