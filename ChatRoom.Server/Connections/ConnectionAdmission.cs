@@ -23,7 +23,11 @@ public sealed class ConnectionAdmission(IOptions<ChatOptions> options)
     public int Open => Volatile.Read(ref _open);
 
     /// <summary>The most connections served at once since the last call; the count starts again from <see cref="Open"/>.</summary>
-    public int TakePeak() => Math.Max(Interlocked.Exchange(ref _peak, Open), Open);
+    public int TakePeak()
+    {
+        var open = Open;
+        return Math.Max(Interlocked.Exchange(ref _peak, open), open);
+    }
 
     /// <summary>Admits a connection from <paramref name="address"/>, or says why not.</summary>
     public Refusal TryAdmit(IPAddress? address)
