@@ -20,7 +20,7 @@ namespace ChatRoom.Server.Sessions;
 /// <summary>
 /// One client connection, from <c>NICK</c> to goodbye: reads lines off the connection's pipe, refuses bad
 /// input with an <c>ERR</c> to this client alone, runs the handshake, hands commands to
-/// <see cref="ChatCommands"/>, and owns the <see cref="Outbox"/> whose writer loop is the only code
+/// <see cref="ChatCommands"/>, and owns the <see cref="Outbox"/> whose drains are the only code
 /// that writes to this connection.
 /// </summary>
 public sealed class ChatSession : IRoomMember
@@ -44,7 +44,6 @@ public sealed class ChatSession : IRoomMember
     private FloodGate _flood;
     private int _refusedLinesInARow;
     private int _reason = -1;
-    private volatile bool _closing;
 
     // Fires when Kestrel asks connections to close because the server is stopping.
     private readonly CancellationToken _stopping;
@@ -59,7 +58,7 @@ public sealed class ChatSession : IRoomMember
         _metrics = metrics;
         _logger = logger;
         _clock = clock;
-        _outbox = new Outbox(options.MaxSendQueueBytes, metrics);
+        _outbox = new Outbox(connection.Transport.Output, options.MaxSendQueueBytes, metrics);
         _framer = new LineFramer(options.MaxLineBytes);
         _flood = new FloodGate(options.Flood);
         _stopping = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default;
@@ -79,7 +78,6 @@ public sealed class ChatSession : IRoomMember
 
     public async Task RunAsync()
     {
-        var writing = RunWriterAsync();
         _commands.PromptForNickname(this);
         using var stopping = _stopping.Register(static session => ((ChatSession)session!).OnServerStopping(), this);
         try
@@ -101,14 +99,14 @@ public sealed class ChatSession : IRoomMember
         }
         finally
         {
-            await CloseAsync(writing).ConfigureAwait(false);
+            await CloseAsync().ConfigureAwait(false);
         }
     }
 
     /// <summary>Queues an event for this client; a client whose queue is full is disconnected.</summary>
     public void Send(EncodedEvent chatEvent)
     {
-        if (!_outbox.TryEnqueue(chatEvent.For(IsStructured), chatEvent.ReceivedTimestamp) && !_closing)
+        if (!_outbox.TryEnqueue(chatEvent.For(IsStructured), chatEvent.ReceivedTimestamp))
         {
             Abort(DisconnectReason.SlowConsumer, "send queue full: the client is not reading");
         }
@@ -365,22 +363,6 @@ public sealed class ChatSession : IRoomMember
             _ => "control_character",
         }, LineText.Describe(problem));
 
-    private async Task RunWriterAsync()
-    {
-        try
-        {
-            await _outbox.RunWriterAsync(_connection.Transport.Output, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or ConnectionAbortedException or ConnectionResetException or OperationCanceledException)
-        {
-            // The peer is gone; the read loop notices too and ends the session.
-        }
-        finally
-        {
-            _closing = true;
-        }
-    }
-
     /// <summary>
     /// Kestrel is stopping: stop reading and let the writer deliver what was already accepted. The room, closed
     /// first, has told its members; a client still in its handshake is told here.
@@ -406,11 +388,10 @@ public sealed class ChatSession : IRoomMember
         }
 
         ServerLog.Disconnecting(_logger, Nickname, RemoteEndPoint, message);
-        _closing = true;
         _connection.Abort(new ConnectionAbortedException(message));
     }
 
-    private async Task CloseAsync(Task writing)
+    private async Task CloseAsync()
     {
         SetReason(DisconnectReason.Dropped);
         var reason = Reason!.Value;
@@ -425,12 +406,11 @@ public sealed class ChatSession : IRoomMember
             ServerLog.ClosedBeforeJoining(_logger, RemoteEndPoint, reason.ToCode());
         }
 
-        _closing = true;
-        _outbox.Complete();
-        if (await Task.WhenAny(writing, Task.Delay(DrainTimeout, _clock)).ConfigureAwait(false) != writing)
+        var drained = _outbox.CompleteAsync();
+        if (await Task.WhenAny(drained, Task.Delay(DrainTimeout, _clock)).ConfigureAwait(false) != drained)
         {
             _connection.Abort(new ConnectionAbortedException("client did not take its last lines"));
-            await writing.ConfigureAwait(false);
+            await drained.ConfigureAwait(false);
         }
 
         _metrics.ConnectionClosed(reason);

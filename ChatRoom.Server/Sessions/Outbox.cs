@@ -1,51 +1,78 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
-using System.Threading.Channels;
 using ChatRoom.Server.Telemetry;
+using Microsoft.AspNetCore.Connections;
 
 namespace ChatRoom.Server.Sessions;
 
 /// <summary>
-/// One connection's outbound bytes. Anyone may enqueue without waiting; a single writer loop drains
-/// everything queued into the connection's pipe and flushes once per batch, so a busy room costs one
-/// syscall per batch rather than one per message. The queue is bounded in bytes: when a client stops
-/// reading, only its own queue fills, and <see cref="TryEnqueue"/> says so instead of blocking anyone.
+/// One connection's outbound bytes. Anyone may enqueue without waiting; the first item after a quiet spell schedules
+/// one drain on the thread pool, which writes everything queued by then into the connection's pipe and flushes once
+/// per batch, so a busy room costs one syscall per batch rather than one per message. The queue is bounded in bytes:
+/// when a client stops reading, only its own queue fills, and <see cref="TryEnqueue"/> says so instead of blocking
+/// anyone. An idle outbox holds no task, timer or channel: only a short list kept for the next batch.
 /// </summary>
-public sealed class Outbox(int maxQueuedBytes, ChatMetrics metrics)
+public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics metrics) : IThreadPoolWorkItem
 {
     // Flush in the middle of a very long batch so the socket starts sending early.
     private const int FlushThresholdBytes = 64 * 1024;
 
-    private readonly Channel<OutboundItem> _items = Channel.CreateUnbounded<OutboundItem>(
-        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+    // A list grown by a burst (a join storm owes every member thousands of lines) is dropped after it, not kept idle.
+    private const int RetainedListCapacity = 16;
 
+    private readonly Lock _gate = new();
+    private List<OutboundItem>? _pending;
+    private List<OutboundItem>? _spare;
     private long _queuedBytes;
+    private bool _draining;
+    private bool _completed;
+    private bool _stopped;
+    private TaskCompletionSource? _drained;
+    private Exception? _failure;
     private long _flushStarted;
 
-    /// <summary>Bytes enqueued and not yet written into the pipe.</summary>
+    /// <summary>Bytes queued and not yet taken by a drain into the pipe.</summary>
     public long QueuedBytes => Volatile.Read(ref _queuedBytes);
 
     /// <summary>
     /// Queues <paramref name="bytes"/>, read from a client at <paramref name="receivedTimestamp"/>
-    /// (a <see cref="System.Diagnostics.Stopwatch"/> timestamp, 0 when not from a client line).
-    /// Returns false when the queue is full or already completed.
+    /// (a <see cref="Stopwatch"/> timestamp, 0 when not from a client line). Returns false only when the queue is
+    /// full. Once the outbox is completed, or the peer is gone, bytes are dropped: nobody is left to read them.
     /// </summary>
     public bool TryEnqueue(ReadOnlyMemory<byte> bytes, long receivedTimestamp)
     {
-        if (Interlocked.Add(ref _queuedBytes, bytes.Length) > maxQueuedBytes)
+        lock (_gate)
         {
-            Interlocked.Add(ref _queuedBytes, -bytes.Length);
-            return false;
+            if (_completed || _stopped)
+            {
+                return true;
+            }
+
+            if (_queuedBytes + bytes.Length > maxQueuedBytes)
+            {
+                return false;
+            }
+
+            (_pending ??= _spare ?? new List<OutboundItem>(4)).Add(new OutboundItem(bytes, receivedTimestamp));
+            if (_pending == _spare)
+            {
+                _spare = null;
+            }
+
+            Volatile.Write(ref _queuedBytes, _queuedBytes + bytes.Length);
+            if (_draining)
+            {
+                return true;
+            }
+
+            _draining = true;
         }
 
-        if (_items.Writer.TryWrite(new OutboundItem(bytes, receivedTimestamp)))
-        {
-            return true;
-        }
-
-        Interlocked.Add(ref _queuedBytes, -bytes.Length);
-        return false;
+        // The broadcaster's local queue: the drains it starts run on its thread once it yields (or are stolen by an
+        // idle one), without contending for the global queue once per recipient.
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+        return true;
     }
 
     /// <summary>How long the flush under way has been waiting for the peer to take bytes; zero when none is.</summary>
@@ -55,47 +82,147 @@ public sealed class Outbox(int maxQueuedBytes, ChatMetrics metrics)
         return started == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(started, now);
     }
 
-    /// <summary>No more items: the writer loop ends once it has written what is already queued.</summary>
-    public void Complete() => _items.Writer.TryComplete();
-
-    /// <summary>Drains the queue into <paramref name="output"/> until completed or the peer is gone.</summary>
-    public async Task RunWriterAsync(PipeWriter output, CancellationToken cancellationToken)
+    /// <summary>
+    /// No more items. The task completes once what is already queued has been written, or the peer is gone; it fails
+    /// if writing failed for any other reason.
+    /// </summary>
+    public Task CompleteAsync()
     {
-        var reader = _items.Reader;
-        while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        lock (_gate)
         {
-            long oldestInBatch = 0;
-            while (reader.TryRead(out var item))
+            _completed = true;
+            if (_failure is not null)
             {
-                output.Write(item.Bytes.Span);
-                Interlocked.Add(ref _queuedBytes, -item.Bytes.Length);
-                if (oldestInBatch == 0)
-                {
-                    oldestInBatch = item.ReceivedTimestamp;
-                }
-
-                if (output.UnflushedBytes >= FlushThresholdBytes)
-                {
-                    if (output.UnflushedBytes > 0 && !await FlushAsync(output, oldestInBatch, cancellationToken).ConfigureAwait(false))
-                    {
-                        return;
-                    }
-
-                    oldestInBatch = 0;
-                }
+                return Task.FromException(_failure);
             }
 
-            if (output.UnflushedBytes > 0 && !await FlushAsync(output, oldestInBatch, cancellationToken).ConfigureAwait(false))
+            if (!_draining)
             {
-                return;
+                return Task.CompletedTask;
+            }
+
+            _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _drained.Task;
+        }
+    }
+
+    void IThreadPoolWorkItem.Execute() => _ = DrainAsync();
+
+    private async Task DrainAsync()
+    {
+        try
+        {
+            while (TakeBatch() is { } batch)
+            {
+                if (!await WriteAsync(batch).ConfigureAwait(false))
+                {
+                    Stop();
+                    return;
+                }
+
+                ReturnBatch(batch);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ConnectionAbortedException or ConnectionResetException or OperationCanceledException)
+        {
+            // The peer is gone; the session's read loop notices too and ends the session.
+            Stop();
+        }
+        catch (Exception ex)
+        {
+            // Nobody awaits a drain: keep the failure for CompleteAsync, which the session awaits as it closes.
+            Stop(ex);
+        }
+    }
+
+    /// <summary>Everything queued, or null (and the drain ends) when nothing is.</summary>
+    private List<OutboundItem>? TakeBatch()
+    {
+        lock (_gate)
+        {
+            var batch = _pending;
+            if (batch is { Count: > 0 } && !_stopped)
+            {
+                // Bytes count against the limit only while queued here: once taken, the pipe's own limit holds them
+                // back, as it would for any writer.
+                _pending = null;
+                Volatile.Write(ref _queuedBytes, 0);
+                return batch;
+            }
+
+            _draining = false;
+            if (_completed)
+            {
+                _drained?.TrySetResult();
+            }
+
+            return null;
+        }
+    }
+
+    private void ReturnBatch(List<OutboundItem> batch)
+    {
+        batch.Clear();
+        lock (_gate)
+        {
+            if (batch.Capacity <= RetainedListCapacity)
+            {
+                _spare = batch;
             }
         }
     }
 
-    private async ValueTask<bool> FlushAsync(PipeWriter output, long oldestInBatch, CancellationToken cancellationToken)
+    private void Stop(Exception? failure = null)
+    {
+        lock (_gate)
+        {
+            _stopped = true;
+            _draining = false;
+            _pending = _spare = null;
+            _failure = failure;
+            Volatile.Write(ref _queuedBytes, 0);
+            if (failure is null)
+            {
+                _drained?.TrySetResult();
+            }
+            else
+            {
+                _drained?.TrySetException(failure);
+            }
+        }
+    }
+
+    /// <summary>Writes and flushes <paramref name="batch"/>; false when the peer is gone.</summary>
+    private async ValueTask<bool> WriteAsync(List<OutboundItem> batch)
+    {
+        long oldestInBatch = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var item = batch[i];
+            output.Write(item.Bytes.Span);
+            if (oldestInBatch == 0)
+            {
+                oldestInBatch = item.ReceivedTimestamp;
+            }
+
+            if (output.UnflushedBytes >= FlushThresholdBytes)
+            {
+                if (!await FlushAsync(oldestInBatch).ConfigureAwait(false))
+                {
+                    return false;
+                }
+
+                oldestInBatch = 0;
+            }
+        }
+
+        return output.UnflushedBytes == 0 || await FlushAsync(oldestInBatch).ConfigureAwait(false);
+    }
+
+    private async ValueTask<bool> FlushAsync(long oldestInBatch)
     {
         Volatile.Write(ref _flushStarted, Stopwatch.GetTimestamp());
-        var result = await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var result = await output.FlushAsync().ConfigureAwait(false);
         Volatile.Write(ref _flushStarted, 0);
         metrics.Flushed(oldestInBatch);
         return !result.IsCompleted && !result.IsCanceled;

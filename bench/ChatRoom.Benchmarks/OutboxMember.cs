@@ -7,7 +7,7 @@ namespace ChatRoom.Benchmarks;
 
 /// <summary>
 /// A room member with the server's real <see cref="Outbox"/>: <see cref="Send"/> enqueues as a session does, and the
-/// outbox's writer loop drains into a <see cref="Pipe"/> standing in for the socket, whose reader reports the bytes
+/// outbox drains on the thread pool into a <see cref="Pipe"/> standing in for the socket, whose reader reports the bytes
 /// to a <see cref="FlushCountdown"/> and drops them.
 /// </summary>
 public sealed class OutboxMember : IRoomMember, IDisposable
@@ -18,15 +18,13 @@ public sealed class OutboxMember : IRoomMember, IDisposable
     private readonly FlushCountdown _flushes;
     private readonly Pipe _socket = new(new PipeOptions(
         readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, pauseWriterThreshold: 0, useSynchronizationContext: false));
-    private readonly Task _writing;
     private readonly Task _reading;
     private volatile bool _counting;
 
     public OutboxMember(ChatMetrics metrics, FlushCountdown flushes)
     {
-        _outbox = new Outbox(MaxQueuedBytes, metrics);
+        _outbox = new Outbox(_socket.Writer, MaxQueuedBytes, metrics);
         _flushes = flushes;
-        _writing = _outbox.RunWriterAsync(_socket.Writer, CancellationToken.None);
         _reading = DiscardAsync();
     }
 
@@ -45,8 +43,7 @@ public sealed class OutboxMember : IRoomMember, IDisposable
 
     public void Dispose()
     {
-        _outbox.Complete();
-        _writing.Wait();
+        _outbox.CompleteAsync().Wait();
         _socket.Writer.Complete();
         _reading.Wait();
     }

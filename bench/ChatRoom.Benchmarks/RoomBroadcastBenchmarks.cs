@@ -11,9 +11,9 @@ namespace ChatRoom.Benchmarks;
 /// <summary>
 /// One message said in a room of <see cref="Members"/>, through the real <see cref="Room"/> (lock, id, one encoding,
 /// one enqueue per member). <see cref="RecipientKind.Counting"/> members only take the bytes: the room's own cost.
-/// <see cref="RecipientKind.Outbox"/> members are the server's <c>Outbox</c> with its writer loop running: the
-/// invocation ends when every member has flushed the line into its pipe, so it includes waking N writer loops
-/// on the thread pool, as the server does. No meter listener is attached: the load generator measures with telemetry on.
+/// <see cref="RecipientKind.Outbox"/> members are the server's <c>Outbox</c>, draining on the thread pool: the
+/// invocation ends when every member has flushed the line into its pipe, so it includes scheduling N drains, as
+/// the server does. No meter listener is attached: the load generator measures with telemetry on.
 /// </summary>
 [MemoryDiagnoser]
 public class RoomBroadcastBenchmarks : IDisposable
