@@ -21,7 +21,8 @@ public static class Extensions
     /// <summary>The meters and activity sources of ChatRoom's own programs, and the Kestrel meters.</summary>
     private static readonly string[] ChatRoomSources = ["ChatRoom.Server", "ChatRoom.Client"];
 
-    private static readonly string[] KestrelMeters = ["Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.MemoryPool"];
+    // Not "Microsoft.AspNetCore.MemoryPool": the chat server gives Kestrel its own buffer pool (chatroom.buffer_pool.*).
+    private static readonly string[] KestrelMeters = ["Microsoft.AspNetCore.Server.Kestrel"];
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {

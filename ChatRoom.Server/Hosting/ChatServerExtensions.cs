@@ -31,7 +31,11 @@ public static class ChatServerExtensions
         builder.Services.AddSingleton<ConnectionAdmission>();
         builder.Services.AddHostedService<WriteTimeoutMonitor>();
         builder.Services.AddHostedService<RoomShutdown>();
-        builder.Services.AddHostedService<MemoryReclaimer>();
+        builder.Services.AddSingleton<MemoryReclaimer>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<MemoryReclaimer>());
+        // Kestrel's transports take their buffers from the registered factory: ours gives memory back after a burst.
+        builder.Services.AddSingleton<PageBlockPoolFactory>();
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(services => services.GetRequiredService<PageBlockPoolFactory>());
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

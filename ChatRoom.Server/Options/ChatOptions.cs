@@ -64,12 +64,13 @@ public sealed class ChatOptions
     public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// After a wave of connections has gone (at least this many closed since the busiest moment, and at most half
-    /// of them left), the server runs one full, compacting garbage collection so its memory goes back to what the
-    /// remaining clients need: an idle server never collects by itself. 0 turns it off.
+    /// After a wave of connections has come or gone (at least this many more open than at the last collection, or
+    /// this many closed since the most there were) and the count has settled, the server runs one full, compacting
+    /// garbage collection, so that its memory is what the clients now connected need: a quiet server never collects
+    /// by itself, and a storm leaves garbage and free heap behind. 0 turns it off.
     /// </summary>
     [Range(0, 1_000_000)]
-    public int ReclaimMemoryAfterDrop { get; set; } = 500;
+    public int ReclaimMemoryAfterChange { get; set; } = 500;
 
     [ValidateObjectMembers]
     public FloodOptions Flood { get; set; } = new();

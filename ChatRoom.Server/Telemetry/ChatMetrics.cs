@@ -107,6 +107,15 @@ public sealed class ChatMetrics
         }
     }
 
+    /// <summary>Publishes what the connections' buffer pools hold, read only when a collector asks.</summary>
+    public void ObserveBufferPools(Func<long> allocatedBytes, Func<long> retainedBytes)
+    {
+        Meter.CreateObservableUpDownCounter("chatroom.buffer_pool.allocated", allocatedBytes, "By",
+            "Address space the buffer pools took for the connections' pipes, resident or not.");
+        Meter.CreateObservableUpDownCounter("chatroom.buffer_pool.retained", retainedBytes, "By",
+            "Free buffer blocks whose memory the pools keep resident for the next rent.");
+    }
+
     /// <summary>Publishes the bytes waiting in every send queue, read only when a collector asks.</summary>
     public void ObserveSendQueues(Func<long> queuedBytes) =>
         Meter.CreateObservableUpDownCounter("chatroom.send_queue.size", queuedBytes, "By",

@@ -29,6 +29,6 @@ public static partial class ServerLog
     [LoggerMessage(8, LogLevel.Error, "Session at {RemoteEndPoint} failed")]
     public static partial void SessionFailed(ILogger logger, Exception exception, string? remoteEndPoint);
 
-    [LoggerMessage(9, LogLevel.Information, "Connections fell from {Peak} to {Open}: full collection in {PauseMs:F0} ms, resident memory {RssBeforeMiB:F0} -> {RssAfterMiB:F0} MiB")]
-    public static partial void MemoryReclaimed(ILogger logger, int peak, int open, double pauseMs, double rssBeforeMiB, double rssAfterMiB);
+    [LoggerMessage(9, LogLevel.Information, "Connections went from {Baseline} to {Open} (at most {Highest}): full collection in {PauseMs:F0} ms, resident memory {RssBeforeMiB:F0} -> {RssAfterMiB:F0} MiB")]
+    public static partial void MemoryReclaimed(ILogger logger, int baseline, int highest, int open, double pauseMs, double rssBeforeMiB, double rssAfterMiB);
 }

@@ -2,18 +2,20 @@ using ChatRoom.Server.Connections;
 
 namespace ChatRoom.Server.Tests;
 
-/// <summary>When the server decides a wave of connections has gone and collects (the storm itself: AbuseTests).</summary>
+/// <summary>When the server decides a wave of connections has come or gone and collects (a storm itself: AbuseTests).</summary>
 public sealed class MemoryReclaimerTests
 {
     [Theory]
-    [InlineData(1_016, 16, 500, true)]   // a storm of 1,000 came and went
-    [InlineData(10_000, 5_000, 500, true)] // half the room left at once
-    [InlineData(1_000, 500, 500, true)]  // exactly the minimum drop, and exactly half left
-    [InlineData(1_000, 501, 500, false)] // one short of the minimum drop
-    [InlineData(1_200, 601, 500, false)] // enough left, but one more than half remains
-    [InlineData(10_000, 6_000, 500, false)] // many left, but most are still here: their memory is in use
-    [InlineData(400, 0, 500, false)]     // a small room emptied: too little to be worth a full collection
-    [InlineData(1_016, 16, 0, false)]    // turned off
-    public void AWaveHasGoneWhenEnoughLeftAndAtMostHalfRemain(int peak, int open, int minimumDrop, bool expected) =>
-        Assert.Equal(expected, MemoryReclaimer.WaveHasGone(peak, open, minimumDrop));
+    [InlineData(16, 1_016, 16, 16, 500, true)]          // a storm of 1,000 came and went between two looks
+    [InlineData(16, 1_016, 1_016, 16, 500, false)]      // ... and is still going: the count fell by 1,000 since the last look
+    [InlineData(16, 10_016, 10_016, 10_016, 500, true)] // 10,000 joined and the count has settled
+    [InlineData(16, 10_016, 9_900, 10_016, 500, false)] // still joining: 116 since the last look
+    [InlineData(16, 10_016, 9_970, 10_016, 500, true)]  // 46 since the last look: under a tenth of 500, settled
+    [InlineData(10_000, 10_000, 9_500, 9_500, 500, true)] // 500 left since the last collection, exactly the minimum
+    [InlineData(10_000, 10_000, 9_501, 9_501, 500, false)] // one short
+    [InlineData(0, 499, 499, 499, 500, false)]           // a room of 499: too little to be worth a full collection
+    [InlineData(10_000, 10_400, 9_700, 9_700, 500, true)] // 700 left since the most there were, though only 300 below the last collection
+    [InlineData(16, 1_016, 16, 16, 0, false)]            // turned off
+    public void CollectsOnceAWaveHasComeOrGoneAndTheCountHasSettled(int baseline, int highest, int previous, int open, int minimumChange, bool expected) =>
+        Assert.Equal(expected, MemoryReclaimer.WaveHasSettled(baseline, highest, previous, open, minimumChange));
 }

@@ -17,6 +17,8 @@ public sealed class ServerMetricsTests
     private const string DeliveryDuration = "chatroom.delivery.duration";
     private const string Recipients = "chatroom.broadcast.recipients";
     private const string SendQueue = "chatroom.send_queue.size";
+    private const string BuffersAllocated = "chatroom.buffer_pool.allocated";
+    private const string BuffersRetained = "chatroom.buffer_pool.retained";
     private const string Disconnects = "chatroom.disconnects";
     private const string Refusals = "chatroom.nickname.refusals";
     private const string DisconnectReason = "chatroom.disconnect.reason";
@@ -35,6 +37,8 @@ public sealed class ServerMetricsTests
         { DeliveryDuration, "s", MetricType.Histogram },
         { Recipients, "{recipient}", MetricType.Histogram },
         { SendQueue, "By", MetricType.LongSumNonMonotonic },
+        { BuffersAllocated, "By", MetricType.LongSumNonMonotonic },
+        { BuffersRetained, "By", MetricType.LongSumNonMonotonic },
         { Disconnects, "{connection}", MetricType.LongSum },
         { Refusals, "{nickname}", MetricType.LongSum },
     };
@@ -79,6 +83,9 @@ public sealed class ServerMetricsTests
         Assert.Equal(1, metrics.Sum(Disconnects, DisconnectReason, "quit"));
         Assert.Equal(1, metrics.Sum(Refusals, RefusalReason, "nick_invalid"));
         Assert.Equal(0, metrics.Sum(SendQueue));
+        // The lines went through the connections' buffer pools, which keep the free blocks for the next ones.
+        Assert.True(metrics.Sum(BuffersAllocated) >= metrics.Sum(BuffersRetained) && metrics.Sum(BuffersRetained) > 0,
+            $"buffer pools: {metrics.Sum(BuffersAllocated)} bytes allocated, {metrics.Sum(BuffersRetained)} retained");
     }
 
     [Fact]

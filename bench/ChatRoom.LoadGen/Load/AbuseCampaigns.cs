@@ -16,8 +16,8 @@ namespace ChatRoom.LoadGen.Load;
 public sealed class AbuseCampaigns(LoadGenSettings settings)
 {
     private static readonly TimeSpan InitialSettle = TimeSpan.FromSeconds(2);
-    // ChatRoom looks for a wave of departed connections every 10 s and then collects (ChatOptions.ReclaimMemoryAfterDrop).
-    private static readonly TimeSpan RoundSettle = TimeSpan.FromSeconds(12);
+    // ChatRoom collects once the count of connections has held steady for a second after a wave (ChatOptions.ReclaimMemoryAfterChange).
+    private static readonly TimeSpan RoundSettle = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan FinalSettle = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(30);
