@@ -69,9 +69,9 @@ public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics me
             _draining = true;
         }
 
-        // The broadcaster's local queue: the drains it starts run on its thread once it yields (or are stolen by an
-        // idle one), without contending for the global queue once per recipient.
-        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+        // The global queue, first in first out: a thread's local queue would serve its newest drains first and leave
+        // the recipients of an earlier broadcast waiting (2,000 clients: p99 146 ms against 112, for 4 % more in c).
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         return true;
     }
 
