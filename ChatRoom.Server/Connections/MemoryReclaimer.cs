@@ -23,13 +23,14 @@ public sealed class MemoryReclaimer(
     /// <summary>A look costs two counter reads; looking often gives memory back within seconds of a wave settling.</summary>
     private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(1);
 
-    private int _collections;
+    private int _highestAtLastCollection;
     private int _openAtLastCollection;
 
-    /// <summary>How many collections the server has run so far.</summary>
-    public int Collections => Volatile.Read(ref _collections);
+    /// <summary>The most connections open at once between the collection before the last one and the last one.</summary>
+    /// <remarks>Read <see cref="OpenAtLastCollection"/> first: it is written last.</remarks>
+    public int HighestAtLastCollection => Volatile.Read(ref _highestAtLastCollection);
 
-    /// <summary>The connections open when the last collection ran.</summary>
+    /// <summary>The connections open when the last collection ran (0 before the first).</summary>
     public int OpenAtLastCollection => Volatile.Read(ref _openAtLastCollection);
 
     /// <summary>
@@ -71,8 +72,8 @@ public sealed class MemoryReclaimer(
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var pause = Stopwatch.GetElapsedTime(started);
+        Volatile.Write(ref _highestAtLastCollection, highest);
         Volatile.Write(ref _openAtLastCollection, open);
-        Interlocked.Increment(ref _collections);
         ServerLog.MemoryReclaimed(logger, baseline, highest, open, pause.TotalMilliseconds, rssBefore / 1048576.0, Environment.WorkingSet / 1048576.0);
     }
 }

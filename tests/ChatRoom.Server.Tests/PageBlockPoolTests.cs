@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using ChatRoom.Server.Connections;
 using ChatRoom.Server.Tests.Harness;
@@ -73,6 +74,23 @@ public sealed class PageBlockPoolTests : IDisposable
         _pool.Dispose();
 
         Assert.Throws<ObjectDisposedException>(() => _pool.Rent());
+    }
+
+    [Fact]
+    public async Task TheServerTrimsItsPoolsByItself()
+    {
+        await using var server = await TestChatServer.StartAsync();
+        var pool = server.Services.GetRequiredService<PageBlockPoolFactory>().Pools.First();
+        var burst = Enumerable.Range(0, Burst).Select(_ => pool.Rent()).ToList();
+        burst.ForEach(block => block.Dispose());
+
+        // Checked every second; the blocks must first stay free for a whole interval.
+        for (var waited = Stopwatch.StartNew(); pool.RetainedBlocks > PageBlockPool.MaxRetainedBlocks && waited.Elapsed < TimeSpan.FromSeconds(10);)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(PageBlockPool.MaxRetainedBlocks, pool.RetainedBlocks);
     }
 
     [Fact]
