@@ -11,19 +11,18 @@ namespace ChatRoom.Server.Sessions;
 /// one drain on the thread pool, which writes everything queued by then into the connection's pipe and flushes once
 /// per batch, so a busy room costs one syscall per batch rather than one per message. The queue is bounded in bytes:
 /// when a client stops reading, only its own queue fills, and <see cref="TryEnqueue"/> says so instead of blocking
-/// anyone. An idle outbox holds no task, timer or channel: only a short list kept for the next batch.
+/// anyone. An idle outbox holds no task, timer, channel or buffer: a batch's array is rented from the shared pool and
+/// returned when the batch is written.
 /// </summary>
 public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics metrics) : IThreadPoolWorkItem
 {
     // Flush in the middle of a very long batch so the socket starts sending early.
     private const int FlushThresholdBytes = 64 * 1024;
 
-    // A list grown by a burst (a join storm owes every member thousands of lines) is dropped after it, not kept idle.
-    private const int RetainedListCapacity = 16;
+    private const int FirstBatchCapacity = 16;
 
     private readonly Lock _gate = new();
-    private List<OutboundItem>? _pending;
-    private List<OutboundItem>? _spare;
+    private Batch _pending;
     private long _queuedBytes;
     private bool _draining;
     private bool _completed;
@@ -54,12 +53,7 @@ public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics me
                 return false;
             }
 
-            (_pending ??= _spare ?? new List<OutboundItem>(4)).Add(new OutboundItem(bytes, receivedTimestamp));
-            if (_pending == _spare)
-            {
-                _spare = null;
-            }
-
+            _pending.Add(new OutboundItem(bytes, receivedTimestamp));
             Volatile.Write(ref _queuedBytes, _queuedBytes + bytes.Length);
             if (_draining)
             {
@@ -112,15 +106,15 @@ public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics me
     {
         try
         {
-            while (TakeBatch() is { } batch)
+            while (TakeBatch() is { Count: > 0 } batch)
             {
-                if (!await WriteAsync(batch).ConfigureAwait(false))
+                var written = await WriteAsync(batch).ConfigureAwait(false);
+                batch.Return();
+                if (!written)
                 {
                     Stop();
                     return;
                 }
-
-                ReturnBatch(batch);
             }
         }
         catch (Exception ex) when (ex is IOException or ConnectionAbortedException or ConnectionResetException or OperationCanceledException)
@@ -135,17 +129,17 @@ public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics me
         }
     }
 
-    /// <summary>Everything queued, or null (and the drain ends) when nothing is.</summary>
-    private List<OutboundItem>? TakeBatch()
+    /// <summary>Everything queued, or an empty batch (and the drain ends) when nothing is.</summary>
+    private Batch TakeBatch()
     {
         lock (_gate)
         {
             var batch = _pending;
-            if (batch is { Count: > 0 } && !_stopped)
+            if (batch.Count > 0 && !_stopped)
             {
                 // Bytes count against the limit only while queued here: once taken, the pipe's own limit holds them
                 // back, as it would for any writer.
-                _pending = null;
+                _pending = default;
                 Volatile.Write(ref _queuedBytes, 0);
                 return batch;
             }
@@ -156,19 +150,7 @@ public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics me
                 _drained?.TrySetResult();
             }
 
-            return null;
-        }
-    }
-
-    private void ReturnBatch(List<OutboundItem> batch)
-    {
-        batch.Clear();
-        lock (_gate)
-        {
-            if (batch.Capacity <= RetainedListCapacity)
-            {
-                _spare = batch;
-            }
+            return default;
         }
     }
 
@@ -178,7 +160,8 @@ public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics me
         {
             _stopped = true;
             _draining = false;
-            _pending = _spare = null;
+            _pending.Return();
+            _pending = default;
             _failure = failure;
             Volatile.Write(ref _queuedBytes, 0);
             if (failure is null)
@@ -193,30 +176,58 @@ public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics me
     }
 
     /// <summary>Writes and flushes <paramref name="batch"/>; false when the peer is gone.</summary>
-    private async ValueTask<bool> WriteAsync(List<OutboundItem> batch)
+    private async ValueTask<bool> WriteAsync(Batch batch)
     {
-        long oldestInBatch = 0;
-        for (var i = 0; i < batch.Count; i++)
+        var next = 0;
+        while (next < batch.Count)
         {
-            var item = batch[i];
-            output.Write(item.Bytes.Span);
-            if (oldestInBatch == 0)
+            next = CopyIntoPipe(batch, next, out var oldestInChunk);
+            if (!await FlushAsync(oldestInChunk).ConfigureAwait(false))
             {
-                oldestInBatch = item.ReceivedTimestamp;
-            }
-
-            if (output.UnflushedBytes >= FlushThresholdBytes)
-            {
-                if (!await FlushAsync(oldestInBatch).ConfigureAwait(false))
-                {
-                    return false;
-                }
-
-                oldestInBatch = 0;
+                return false;
             }
         }
 
-        return output.UnflushedBytes == 0 || await FlushAsync(oldestInBatch).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Copies items from <paramref name="first"/> on into the pipe until about <see cref="FlushThresholdBytes"/> are
+    /// written; returns the index of the first item not copied, and the receive time of the oldest client line among
+    /// those copied (0 when none is one). Each Advance takes the pipe's lock, so it is done once per buffer span, not
+    /// once per line.
+    /// </summary>
+    private int CopyIntoPipe(Batch batch, int first, out long oldestReceived)
+    {
+        oldestReceived = 0;
+        var span = Span<byte>.Empty;
+        var filled = 0;
+        var copied = 0L;
+        var next = first;
+        while (next < batch.Count && copied < FlushThresholdBytes)
+        {
+            var item = batch.Items[next];
+            if (oldestReceived == 0)
+            {
+                oldestReceived = item.ReceivedTimestamp;
+            }
+
+            var bytes = item.Bytes.Span;
+            if (bytes.Length > span.Length - filled)
+            {
+                output.Advance(filled);
+                span = output.GetSpan(bytes.Length);
+                filled = 0;
+            }
+
+            bytes.CopyTo(span[filled..]);
+            filled += bytes.Length;
+            copied += bytes.Length;
+            next++;
+        }
+
+        output.Advance(filled);
+        return next;
     }
 
     private async ValueTask<bool> FlushAsync(long oldestInBatch)
@@ -229,4 +240,41 @@ public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics me
     }
 
     private readonly record struct OutboundItem(ReadOnlyMemory<byte> Bytes, long ReceivedTimestamp);
+
+    /// <summary>
+    /// Items queued between two drains, in an array rented from <see cref="ArrayPool{T}.Shared"/>: a busy outbox does
+    /// not regrow a list for every batch, and an idle one holds no array at all.
+    /// </summary>
+    private struct Batch
+    {
+        public OutboundItem[] Items;
+        public int Count;
+
+        public void Add(OutboundItem item)
+        {
+            if (Items is null || Count == Items.Length)
+            {
+                var larger = ArrayPool<OutboundItem>.Shared.Rent(Items is null ? FirstBatchCapacity : Items.Length * 2);
+                if (Items is not null)
+                {
+                    Items.AsSpan(0, Count).CopyTo(larger);
+                    Return();
+                }
+
+                Items = larger;
+            }
+
+            Items[Count++] = item;
+        }
+
+        /// <summary>Gives the array back, cleared so that the pool does not keep the lines' buffers alive.</summary>
+        public readonly void Return()
+        {
+            if (Items is not null)
+            {
+                Items.AsSpan(0, Count).Clear();
+                ArrayPool<OutboundItem>.Shared.Return(Items);
+            }
+        }
+    }
 }
