@@ -56,7 +56,7 @@ public sealed class ScenarioRunner(LoadGenSettings settings)
         }
 
         using var inFlight = scenario.IsSaturation ? new InFlightLimiter(scenario.Senders, scenario.Window) : null;
-        var ledger = new DeliveryLedger(target.RecipientsPerMessage(connections), observer: connections - 1, inFlight);
+        using var ledger = new DeliveryLedger(target.RecipientsPerMessage(connections), observer: connections - 1, inFlight);
         var port = FreePort.Next();
         await using var swarm = new Swarm(target, new IPEndPoint(IPAddress.Loopback, port), ledger);
         await using var progress = new ProgressReporter($"{scenario.Name} {target.Name}", ledger, swarm);
@@ -195,7 +195,8 @@ public sealed class ScenarioRunner(LoadGenSettings settings)
         result.DeliveriesReceived = ledger.DeliveredOfWindow;
         result.DeliveryRatio = ledger.Owed > 0 ? ledger.DeliveredOfWindow / (double)ledger.Owed : null;
         result.DeliveriesPerSecond = arrived / window.Length.TotalSeconds;
-        result.Latency = ledger.Latency.Count > 0 ? ledger.Latency.Summarize() : null;
+        var latency = ledger.Latency();
+        result.Latency = latency.Count > 0 ? latency.Summarize() : null;
         result.ServerCpuPercent = 100 * serverCpu / measured;
         result.ServerCpuSecondsPerMillionDeliveries = arrived > 0 ? serverCpu / (arrived / 1e6) : null;
         result.ServerSystemCpuShare = serverCpu > 0 ? 100 * (serverAfter.SystemCpu - serverBefore.SystemCpu).TotalSeconds / serverCpu : null;

@@ -5,7 +5,8 @@ namespace ChatRoom.LoadGen.Measurement;
 
 /// <summary>
 /// Latencies in <see cref="Stopwatch"/> ticks, HDR-style: 32 linear sub-buckets per power of two, so any value is
-/// known within 1/32 (3%) in 1,920 counters whatever the count. Recording is lock-free, from every receive loop at once.
+/// known within 1/32 (3%) in 1,920 counters whatever the count. One writer per histogram (each thread of the generator
+/// records into its own; see <see cref="Load.DeliveryLedger"/>), merged with <see cref="Add"/> once recording is over.
 /// </summary>
 public sealed class LatencyHistogram
 {
@@ -16,17 +17,26 @@ public sealed class LatencyHistogram
     private long _count;
     private long _max;
 
-    public long Count => Volatile.Read(ref _count);
+    public long Count => _count;
 
     public void Record(long ticks)
     {
         ticks = Math.Max(ticks, 0);
-        Interlocked.Increment(ref _counts[IndexOf(ticks)]);
-        Interlocked.Increment(ref _count);
-        long max;
-        while (ticks > (max = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, ticks, max) != max)
+        _counts[IndexOf(ticks)]++;
+        _count++;
+        _max = Math.Max(_max, ticks);
+    }
+
+    /// <summary>Adds everything <paramref name="other"/> recorded to this histogram.</summary>
+    public void Add(LatencyHistogram other)
+    {
+        for (var index = 0; index < _counts.Length; index++)
         {
+            _counts[index] += other._counts[index];
         }
+
+        _count += other._count;
+        _max = Math.Max(_max, other._max);
     }
 
     /// <summary>Percentiles in milliseconds, once recording has stopped.</summary>
@@ -35,7 +45,7 @@ public sealed class LatencyHistogram
         Milliseconds(ValueAtQuantile(0.90)),
         Milliseconds(ValueAtQuantile(0.99)),
         Milliseconds(ValueAtQuantile(0.999)),
-        Milliseconds(Volatile.Read(ref _max)),
+        Milliseconds(_max),
         Count);
 
     /// <summary>The upper edge of the bucket holding the value at <paramref name="quantile"/>: never under-reported.</summary>
