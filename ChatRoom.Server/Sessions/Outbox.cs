@@ -21,6 +21,10 @@ public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics me
 
     private const int FirstBatchCapacity = 16;
 
+    // Longer batches (a join storm owes every member thousands of lines at once) get arrays of their own, left to the
+    // GC: the shared pool would keep dozens of them per core long after the storm.
+    private const int MaxPooledBatchCapacity = 256;
+
     private readonly Lock _gate = new();
     private Batch _pending;
     private long _queuedBytes;
@@ -242,8 +246,9 @@ public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics me
     private readonly record struct OutboundItem(ReadOnlyMemory<byte> Bytes, long ReceivedTimestamp);
 
     /// <summary>
-    /// Items queued between two drains, in an array rented from <see cref="ArrayPool{T}.Shared"/>: a busy outbox does
-    /// not regrow a list for every batch, and an idle one holds no array at all.
+    /// Items queued between two drains, in an array rented from <see cref="ArrayPool{T}.Shared"/> (up to
+    /// <see cref="MaxPooledBatchCapacity"/> items): a busy outbox does not regrow a list for every batch, and an idle
+    /// one holds no array at all.
     /// </summary>
     private struct Batch
     {
@@ -254,7 +259,10 @@ public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics me
         {
             if (Items is null || Count == Items.Length)
             {
-                var larger = ArrayPool<OutboundItem>.Shared.Rent(Items is null ? FirstBatchCapacity : Items.Length * 2);
+                var capacity = Items is null ? FirstBatchCapacity : Items.Length * 2;
+                var larger = capacity <= MaxPooledBatchCapacity
+                    ? ArrayPool<OutboundItem>.Shared.Rent(capacity)
+                    : new OutboundItem[capacity];
                 if (Items is not null)
                 {
                     Items.AsSpan(0, Count).CopyTo(larger);
@@ -267,10 +275,10 @@ public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics me
             Items[Count++] = item;
         }
 
-        /// <summary>Gives the array back, cleared so that the pool does not keep the lines' buffers alive.</summary>
+        /// <summary>Gives a pooled array back, cleared so that the pool does not keep the lines' buffers alive.</summary>
         public readonly void Return()
         {
-            if (Items is not null)
+            if (Items is { Length: <= MaxPooledBatchCapacity })
             {
                 Items.AsSpan(0, Count).Clear();
                 ArrayPool<OutboundItem>.Shared.Return(Items);
