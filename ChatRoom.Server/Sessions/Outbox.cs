@@ -11,22 +11,27 @@ namespace ChatRoom.Server.Sessions;
 /// one drain on the thread pool, which writes everything queued by then into the connection's pipe and flushes once
 /// per batch, so a busy room costs one syscall per batch rather than one per message. The queue is bounded in bytes:
 /// when a client stops reading, only its own queue fills, and <see cref="TryEnqueue"/> says so instead of blocking
-/// anyone. An idle outbox holds no task, timer, channel or buffer: a batch's array is rented from the shared pool and
-/// returned when the batch is written.
+/// anyone. An idle outbox holds no task, timer or channel: only a four-item array kept for the next batch (longer
+/// batches borrow a larger one from the shared pool).
 /// </summary>
 public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics metrics) : IThreadPoolWorkItem
 {
     // Flush in the middle of a very long batch so the socket starts sending early.
     private const int FlushThresholdBytes = 64 * 1024;
 
-    private const int FirstBatchCapacity = 16;
+    // Each outbox keeps one array this small for itself: at a human pace a batch is a line or two. Renting even
+    // those from the shared pool allocated in big rooms, where every member's array is out at once (1,000 members:
+    // 200 KB a broadcast).
+    private const int OwnBatchCapacity = 4;
 
-    // Longer batches (a join storm owes every member thousands of lines at once) get arrays of their own, left to the
-    // GC: the shared pool would keep dozens of them per core long after the storm.
+    // Longer batches are rented from the shared pool up to this size. Longer still (a join storm owes every member
+    // thousands of lines at once) get arrays of their own, left to the GC: the pool would keep dozens of them per core
+    // long after the storm.
     private const int MaxPooledBatchCapacity = 256;
 
     private readonly Lock _gate = new();
     private Batch _pending;
+    private OutboundItem[]? _spare;
     private long _queuedBytes;
     private bool _draining;
     private bool _completed;
@@ -57,7 +62,7 @@ public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics me
                 return false;
             }
 
-            _pending.Add(new OutboundItem(bytes, receivedTimestamp));
+            Append(new OutboundItem(bytes, receivedTimestamp));
             Volatile.Write(ref _queuedBytes, _queuedBytes + bytes.Length);
             if (_draining)
             {
@@ -110,15 +115,16 @@ public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics me
     {
         try
         {
-            while (TakeBatch() is { Count: > 0 } batch)
+            var batch = TakeBatch(written: default);
+            while (batch.Count > 0)
             {
-                var written = await WriteAsync(batch).ConfigureAwait(false);
-                batch.Return();
-                if (!written)
+                if (!await WriteAsync(batch).ConfigureAwait(false))
                 {
                     Stop();
                     return;
                 }
+
+                batch = TakeBatch(batch);
             }
         }
         catch (Exception ex) when (ex is IOException or ConnectionAbortedException or ConnectionResetException or OperationCanceledException)
@@ -133,11 +139,15 @@ public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics me
         }
     }
 
-    /// <summary>Everything queued, or an empty batch (and the drain ends) when nothing is.</summary>
-    private Batch TakeBatch()
+    /// <summary>
+    /// Releases the batch just <paramref name="written"/>, and takes everything queued since, or an empty batch (and
+    /// the drain ends) when nothing is.
+    /// </summary>
+    private Batch TakeBatch(Batch written)
     {
         lock (_gate)
         {
+            Release(written);
             var batch = _pending;
             if (batch.Count > 0 && !_stopped)
             {
@@ -164,8 +174,9 @@ public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics me
         {
             _stopped = true;
             _draining = false;
-            _pending.Return();
+            Release(_pending);
             _pending = default;
+            _spare = null;
             _failure = failure;
             Volatile.Write(ref _queuedBytes, 0);
             if (failure is null)
@@ -185,7 +196,7 @@ public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics me
         var next = 0;
         while (next < batch.Count)
         {
-            next = CopyIntoPipe(batch, next, out var oldestInChunk);
+            next += CopyIntoPipe(batch.Items.AsSpan(next, batch.Count - next), out var oldestInChunk);
             if (!await FlushAsync(oldestInChunk).ConfigureAwait(false))
             {
                 return false;
@@ -196,21 +207,20 @@ public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics me
     }
 
     /// <summary>
-    /// Copies items from <paramref name="first"/> on into the pipe until about <see cref="FlushThresholdBytes"/> are
-    /// written; returns the index of the first item not copied, and the receive time of the oldest client line among
-    /// those copied (0 when none is one). Each Advance takes the pipe's lock, so it is done once per buffer span, not
-    /// once per line.
+    /// Copies <paramref name="items"/> into the pipe until about <see cref="FlushThresholdBytes"/> are written; returns
+    /// how many were copied, and the receive time of the oldest client line among them (0 when none is one). Each
+    /// Advance takes the pipe's lock, so it is done once per buffer span, not once per line.
     /// </summary>
-    private int CopyIntoPipe(Batch batch, int first, out long oldestReceived)
+    private int CopyIntoPipe(ReadOnlySpan<OutboundItem> items, out long oldestReceived)
     {
         oldestReceived = 0;
         var span = Span<byte>.Empty;
         var filled = 0;
         var copied = 0L;
-        var next = first;
-        while (next < batch.Count && copied < FlushThresholdBytes)
+        var count = 0;
+        while (count < items.Length && copied < FlushThresholdBytes)
         {
-            var item = batch.Items[next];
+            var item = items[count];
             if (oldestReceived == 0)
             {
                 oldestReceived = item.ReceivedTimestamp;
@@ -227,11 +237,11 @@ public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics me
             bytes.CopyTo(span[filled..]);
             filled += bytes.Length;
             copied += bytes.Length;
-            next++;
+            count++;
         }
 
         output.Advance(filled);
-        return next;
+        return count;
     }
 
     private async ValueTask<bool> FlushAsync(long oldestInBatch)
@@ -243,46 +253,57 @@ public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics me
         return !result.IsCompleted && !result.IsCanceled;
     }
 
-    private readonly record struct OutboundItem(ReadOnlyMemory<byte> Bytes, long ReceivedTimestamp);
+    /// <summary>Adds <paramref name="item"/> to the pending batch, growing it as needed. Call under the gate.</summary>
+    private void Append(OutboundItem item)
+    {
+        if (_pending.Items is null)
+        {
+            _pending.Items = _spare ?? new OutboundItem[OwnBatchCapacity];
+            _spare = null;
+        }
+        else if (_pending.Count == _pending.Items.Length)
+        {
+            var capacity = _pending.Items.Length * 2;
+            var larger = capacity <= MaxPooledBatchCapacity
+                ? ArrayPool<OutboundItem>.Shared.Rent(capacity)
+                : new OutboundItem[capacity];
+            _pending.Items.AsSpan(0, _pending.Count).CopyTo(larger);
+            Release(_pending);
+            _pending.Items = larger;
+        }
+
+        _pending.Items[_pending.Count++] = item;
+    }
 
     /// <summary>
-    /// Items queued between two drains, in an array rented from <see cref="ArrayPool{T}.Shared"/> (up to
-    /// <see cref="MaxPooledBatchCapacity"/> items): a busy outbox does not regrow a list for every batch, and an idle
-    /// one holds no array at all.
+    /// Clears <paramref name="batch"/>'s array, so nothing keeps the lines' buffers alive, and gives it back: the
+    /// outbox's own small array becomes its spare, a rented one returns to the pool, a longer one is left to the GC.
+    /// Call under the gate.
     /// </summary>
+    private void Release(Batch batch)
+    {
+        if (batch.Items is not { } items)
+        {
+            return;
+        }
+
+        items.AsSpan(0, batch.Count).Clear();
+        if (items.Length == OwnBatchCapacity)
+        {
+            _spare = items;
+        }
+        else if (items.Length <= MaxPooledBatchCapacity)
+        {
+            ArrayPool<OutboundItem>.Shared.Return(items);
+        }
+    }
+
+    private readonly record struct OutboundItem(ReadOnlyMemory<byte> Bytes, long ReceivedTimestamp);
+
+    /// <summary>Items queued between two drains: the first <see cref="Count"/> of <see cref="Items"/>.</summary>
     private struct Batch
     {
-        public OutboundItem[] Items;
+        public OutboundItem[]? Items;
         public int Count;
-
-        public void Add(OutboundItem item)
-        {
-            if (Items is null || Count == Items.Length)
-            {
-                var capacity = Items is null ? FirstBatchCapacity : Items.Length * 2;
-                var larger = capacity <= MaxPooledBatchCapacity
-                    ? ArrayPool<OutboundItem>.Shared.Rent(capacity)
-                    : new OutboundItem[capacity];
-                if (Items is not null)
-                {
-                    Items.AsSpan(0, Count).CopyTo(larger);
-                    Return();
-                }
-
-                Items = larger;
-            }
-
-            Items[Count++] = item;
-        }
-
-        /// <summary>Gives a pooled array back, cleared so that the pool does not keep the lines' buffers alive.</summary>
-        public readonly void Return()
-        {
-            if (Items is { Length: <= MaxPooledBatchCapacity })
-            {
-                Items.AsSpan(0, Count).Clear();
-                ArrayPool<OutboundItem>.Shared.Return(Items);
-            }
-        }
     }
 }
