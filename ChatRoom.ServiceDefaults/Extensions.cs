@@ -2,9 +2,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
@@ -49,7 +51,10 @@ public static class Extensions
             logging.IncludeScopes = true;
         });
 
+        // One id for the process: each signal's provider builds its resource separately.
+        var instanceId = Guid.NewGuid().ToString();
         builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddServiceInstanceId(instanceId, builder.Configuration))
             .WithMetrics(metrics =>
             {
                 metrics.AddAspNetCoreInstrumentation()
@@ -73,6 +78,22 @@ public static class Extensions
         builder.AddOpenTelemetryExporters();
 
         return builder;
+    }
+
+    /// <summary>
+    /// Gives this process a <c>service.instance.id</c> of its own unless OTEL_RESOURCE_ATTRIBUTES names one (Aspire
+    /// does). Replicas that share a service name, as compose's simulators do, would otherwise reach the dashboard as
+    /// one instance whose counters jump between the replicas' values.
+    /// </summary>
+    private static ResourceBuilder AddServiceInstanceId(this ResourceBuilder resource, string instanceId, IConfiguration configuration)
+    {
+        const string InstanceIdKey = "service.instance.id";
+        var configured = (configuration["OTEL_RESOURCE_ATTRIBUTES"] ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Any(attribute => attribute.Split('=', 2)[0].Trim() == InstanceIdKey);
+        return configured
+            ? resource
+            : resource.AddAttributes([new KeyValuePair<string, object>(InstanceIdKey, instanceId)]);
     }
 
     private static TBuilder AddOpenTelemetryExporters<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
