@@ -13,7 +13,7 @@ public static class LoadGenCommandLine
         var scenarios = new Option<IReadOnlyList<Scenario>>("--scenario")
         {
             Description = "Scenarios to run: 'all' (a-e) or a comma-separated list of a, b, c, d, e and the abuse campaigns " +
-                          "storm, shutdown, flood (ChatRoom only; not part of 'all') [default: all]",
+                          "storm, shutdown, flood (ChatRoom only; not part of 'all')",
             HelpName = "names",
             DefaultValueFactory = _ => Scenario.All,
             CustomParser = result =>
@@ -79,7 +79,7 @@ public static class LoadGenCommandLine
         };
         var output = new Option<string>("--output")
         {
-            Description = "Where to save the results as JSON [default: bench/results/<UTC timestamp>.json]",
+            Description = "Where to save the results as JSON",
             HelpName = "file",
             DefaultValueFactory = _ => Path.Combine("bench", "results",
                 DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + ".json"),
@@ -113,7 +113,8 @@ public static class LoadGenCommandLine
 
     private static Option<TimeSpan> DurationOption(string name, string description, TimeSpan defaultValue) => new(name)
     {
-        Description = $"{description} [default: {Durations.Format(defaultValue)}]",
+        // System.CommandLine's help prints the default itself, as 00:00:10: a form --duration accepts too.
+        Description = description,
         HelpName = "duration",
         DefaultValueFactory = _ => defaultValue,
         CustomParser = Durations.Parse,
