@@ -3,7 +3,7 @@
 # is missing, publishes the server as the image ships it (Native AOT) and builds the generator, then runs the
 # generator with the arguments given. Pass --server <path> to measure another build (e.g. the JIT one:
 # ChatRoom.Server/bin/Release/net10.0/ChatRoom.Server.dll after `dotnet build ChatRoom.Server -c Release`).
-#   bench/run.sh --scenario all                  # everything, ChatRoom and ncat (about 5 minutes)
+#   bench/run.sh --scenario all                  # everything, ChatRoom and ncat (2–4 minutes)
 #   bench/run.sh --scenario a,c --target chatroom
 #   bench/run.sh --help
 # See docs/performance.md.
