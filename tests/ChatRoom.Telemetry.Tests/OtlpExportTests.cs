@@ -61,16 +61,19 @@ public sealed class OtlpExportTests
             await alice.ExpectLineAsync("bob left the chat!");
 
             var metrics = await collector.WaitForAsync("metrics", ExportTimeout,
-                "chatroom-telemetry-test", "deployment.environment.name", "ChatRoom.Server",
+                "chatroom-telemetry-test", "deployment.environment.name", "service.instance.id", "ChatRoom.Server",
                 "chatroom.messages.received", "chatroom.broadcast.duration", "chatroom.disconnects", "quit",
                 // Kestrel's own connection metrics stay on beside the server's.
                 "kestrel.active_connections", "kestrel.connection.duration");
             var traces = await collector.WaitForAsync("traces", ExportTimeout,
-                "chatroom-telemetry-test", "ChatRoom.Server", "process lobby", "messaging.destination.name", "lobby");
-            var logs = await collector.WaitForAsync("logs", ExportTimeout,
-                "chatroom-telemetry-test", "joined from", "Nick", "alice", "RemoteEndPoint", "Reason", "quit");
+                "chatroom-telemetry-test", "service.instance.id", "ChatRoom.Server", "process lobby", "messaging.destination.name", "lobby");
+            // Two waits: the join and the quit may leave in different log batches.
+            var joinLog = await collector.WaitForAsync("logs", ExportTimeout,
+                "chatroom-telemetry-test", "service.instance.id", "joined from", "Nick", "alice", "RemoteEndPoint");
+            var quitLog = await collector.WaitForAsync("logs", ExportTimeout,
+                "chatroom-telemetry-test", "service.instance.id", "Reason", "quit");
 
-            foreach (var export in (OtlpRequest[])[metrics, traces, logs])
+            foreach (var export in (OtlpRequest[])[metrics, traces, joinLog, quitLog])
             {
                 Assert.Equal("application/x-protobuf", export.ContentType);
             }
