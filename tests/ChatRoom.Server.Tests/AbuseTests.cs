@@ -236,13 +236,21 @@ public sealed class AbuseTests
                 await Task.Delay(5, CancellationToken.None);
             }
         })).ToArray();
-        var transcripts = room.Select(client => ReadUntilClosedAsync(client)).ToArray();
+        var transcripts = room.Select(_ => new List<string>()).ToArray();
+        var reading = room.Select((client, i) => ReadUntilClosedAsync(client, transcripts[i])).ToArray();
 
-        await Task.Delay(500); // messages in flight
+        // Stop once lines flow, not after a fixed delay: early in a parallel test run the thread pool may not have
+        // started the senders within half a second (everyone then saw only the shutdown notice).
+        var listener = transcripts[^1];
+        for (var waited = Stopwatch.StartNew(); CountOf(listener) < 20 && waited.Elapsed < TimeSpan.FromSeconds(10);)
+        {
+            await Task.Delay(20);
+        }
+
         await server.StopAsync();
         await sending.CancelAsync();
         await Task.WhenAll(senders.Select(s => s.ContinueWith(_ => { }, TaskScheduler.Default))); // writes to a closed socket fail
-        var seen = await Task.WhenAll(transcripts);
+        var seen = await Task.WhenAll(reading);
 
         foreach (var transcript in seen)
         {
@@ -253,19 +261,34 @@ public sealed class AbuseTests
         Assert.True(seen[0].Length > 10, $"too few messages were in flight to prove anything: {string.Join(" | ", seen.Select(t => string.Join(", ", t)))}");
     }
 
-    private static async Task<string[]> ReadUntilClosedAsync(TestChatClient client)
+    /// <summary>Reads into <paramref name="lines"/> (locked while adding) until the server closes the connection.</summary>
+    private static async Task<string[]> ReadUntilClosedAsync(TestChatClient client, List<string> lines)
     {
-        var lines = new List<string>();
         try
         {
             while (true)
             {
-                lines.Add(await client.ReadLineAsync(TimeSpan.FromSeconds(10)));
+                var line = await client.ReadLineAsync(TimeSpan.FromSeconds(10));
+                lock (lines)
+                {
+                    lines.Add(line);
+                }
             }
         }
         catch (Exception e) when (e is EndOfStreamException or Xunit.Sdk.XunitException)
         {
-            return [.. lines];
+            lock (lines)
+            {
+                return [.. lines];
+            }
+        }
+    }
+
+    private static int CountOf(List<string> lines)
+    {
+        lock (lines)
+        {
+            return lines.Count;
         }
     }
 }
