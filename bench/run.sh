@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Runs the fan-out load generator against ChatRoom and ncat --chat: raises the open-files limit, installs ncat if it
-# is missing, publishes the server as the image ships it (Native AOT) and builds the generator, then runs the
+# Runs the fan-out load generator against ChatRoom, ncat --chat and ngIRCd: raises the open-files limit, installs
+# ncat and ngircd if they are missing, publishes the server as the image ships it (Native AOT) and builds the generator, then runs the
 # generator with the arguments given. Pass --server <path> to measure another build (e.g. the JIT one:
 # ChatRoom.Server/bin/Release/net10.0/ChatRoom.Server.dll after `dotnet build ChatRoom.Server -c Release`).
 #   bench/run.sh --scenario all                  # everything, ChatRoom and ncat (2–4 minutes)
 #   bench/run.sh --scenario a,c --target chatroom
+#   bench/run.sh --scenario a,b,c,e --target all # ChatRoom, ncat and ngIRCd
 #   bench/run.sh --help
 # See docs/performance.md.
 set -euo pipefail
@@ -18,13 +19,24 @@ if ! ulimit -n 65536 2>/dev/null; then
 fi
 echo "    ulimit -n: $(ulimit -n) per process"
 
-if ! command -v ncat >/dev/null 2>&1; then
-    echo "==> installing ncat"
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get install -y ncat || { $sudo apt-get update && $sudo apt-get install -y ncat; }
+# The peers: ncat --chat always, ngIRCd (a C IRC server) only for --target ngircd or all: on a machine with systemd
+# Debian's package also starts it as a service. Debian puts ngircd in /usr/sbin.
+export PATH="$PATH:/usr/sbin"
+peers=(ncat)
+if [[ " $* " =~ --target[=\ ](all|ngircd)\  ]]; then
+    peers+=(ngircd)
 fi
-echo "    $(ncat --version 2>&1 | head -n 1)"
+for peer in "${peers[@]}"; do
+    if ! command -v "$peer" >/dev/null 2>&1; then
+        echo "==> installing $peer"
+        sudo=""
+        [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        $sudo apt-get install -y "$peer" || { $sudo apt-get update && $sudo apt-get install -y "$peer"; }
+    fi
+done
+for peer in "${peers[@]}"; do
+    echo "    $("$peer" --version 2>&1 | head -n 1)"
+done
 
 server=()
 if [[ " $* " != *" --server"* ]]; then

@@ -16,7 +16,7 @@ public static class LoadGenApp
 {
     public static async Task<int> RunAsync(LoadGenSettings settings, CancellationToken cancellationToken)
     {
-        if (settings.Targets != TargetChoice.Ncat && !File.Exists(settings.ServerPath))
+        if (settings.Targets is TargetChoice.ChatRoom or TargetChoice.Both or TargetChoice.All && !File.Exists(settings.ServerPath))
         {
             await Console.Error.WriteLineAsync(
                 $"{settings.ServerPath} not found: build it with 'dotnet build ChatRoom.Server -c Release', or pass --server").ConfigureAwait(false);
@@ -74,14 +74,19 @@ public static class LoadGenApp
 
     private static IEnumerable<ITarget> Targets(LoadGenSettings settings)
     {
-        if (settings.Targets != TargetChoice.Ncat)
+        if (settings.Targets is TargetChoice.ChatRoom or TargetChoice.Both or TargetChoice.All)
         {
             yield return new ChatRoomTarget(settings.ServerPath);
         }
 
-        if (settings.Targets != TargetChoice.ChatRoom)
+        if (settings.Targets is TargetChoice.Ncat or TargetChoice.Both or TargetChoice.All)
         {
             yield return new NcatTarget(settings.Ncat);
+        }
+
+        if (settings.Targets is TargetChoice.Ngircd or TargetChoice.All)
+        {
+            yield return new NgircdTarget(settings.Ngircd);
         }
     }
 

@@ -30,7 +30,7 @@ public static class LoadGenCommandLine
         };
         var target = new Option<TargetChoice>("--target")
         {
-            Description = "Servers to measure: chatroom, ncat, or both (each scenario against ChatRoom, then ncat)",
+            Description = "Servers to measure: chatroom, ncat, ngircd, both (ChatRoom, then ncat, for each scenario) or all (ChatRoom, ncat, ngircd)",
             DefaultValueFactory = _ => TargetChoice.Both,
         };
         var warmup = DurationOption("--warmup", "Load before the measurement window opens", TimeSpan.FromSeconds(2));
@@ -77,6 +77,12 @@ public static class LoadGenCommandLine
             HelpName = "path",
             DefaultValueFactory = _ => "ncat",
         };
+        var ngircd = new Option<string>("--ngircd")
+        {
+            Description = "The ngircd executable (Debian: apt-get install ngircd)",
+            HelpName = "path",
+            DefaultValueFactory = _ => "ngircd",
+        };
         var output = new Option<string>("--output")
         {
             Description = "Where to save the results as JSON",
@@ -90,7 +96,7 @@ public static class LoadGenCommandLine
             "opens the scenario's connections, sends, reads everything on every connection, and reports deliveries/s, " +
             "delivery ratio, latency percentiles, server CPU per million deliveries and resident memory.")
         {
-            scenarios, target, warmup, duration, setupTimeout, deadline, messageBytes, stormRounds, serverPath, ncat, output,
+            scenarios, target, warmup, duration, setupTimeout, deadline, messageBytes, stormRounds, serverPath, ncat, ngircd, output,
         };
         root.SetAction((parse, cancellationToken) =>
         {
@@ -104,6 +110,7 @@ public static class LoadGenCommandLine
                 parse.GetValue(messageBytes),
                 parse.GetRequiredValue(serverPath),
                 parse.GetRequiredValue(ncat),
+                parse.GetRequiredValue(ngircd),
                 parse.GetRequiredValue(output),
                 parse.GetValue(stormRounds));
             return LoadGenApp.RunAsync(settings, cancellationToken);

@@ -5,9 +5,13 @@ namespace ChatRoom.LoadGen.Hosting;
 /// <summary>Which servers a run drives.</summary>
 public enum TargetChoice
 {
+    /// <summary>ChatRoom and ncat.</summary>
     Both,
     ChatRoom,
     Ncat,
+    Ngircd,
+    /// <summary>ChatRoom, ncat and ngIRCd.</summary>
+    All,
 }
 
 /// <summary>Everything the command line decides.</summary>
@@ -20,6 +24,7 @@ public enum TargetChoice
 /// <param name="MessageBytes">Size of each message body, in bytes.</param>
 /// <param name="ServerPath">The built server: ChatRoom.Server.dll (Release), or a native executable.</param>
 /// <param name="Ncat">The ncat executable.</param>
+/// <param name="Ngircd">The ngircd executable.</param>
 /// <param name="Output">Where the JSON results go.</param>
 /// <param name="StormRounds">Rounds of the storm campaign.</param>
 public sealed record LoadGenSettings(
@@ -32,5 +37,6 @@ public sealed record LoadGenSettings(
     int MessageBytes,
     string ServerPath,
     string Ncat,
+    string Ngircd,
     string Output,
     int StormRounds = 5);

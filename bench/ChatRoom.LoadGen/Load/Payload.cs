@@ -5,8 +5,8 @@ namespace ChatRoom.LoadGen.Load;
 /// <summary>
 /// The bodies the generator sends. A message is <c>~&lt;sender&gt;.&lt;timestamp&gt; xxx…</c>: the sending connection and
 /// its <see cref="System.Diagnostics.Stopwatch"/> timestamp (one process, one clock), padded to a fixed size. A barrier
-/// is <c>~sync</c>. Servers add their prefix (<c>u3: </c>, <c>&lt;user7&gt; </c>), which never contains a <c>~</c>, so the
-/// body is found wherever it starts.
+/// is <c>~sync</c>. Servers add their prefix (<c>u3: </c>, <c>&lt;user7&gt; </c>, <c>:u3!~u3@127.0.0.1 PRIVMSG #lobby :</c>),
+/// and the body is the first <c>~</c> at the start of the line or after a space or a colon.
 /// </summary>
 public static class Payload
 {
@@ -44,7 +44,7 @@ public static class Payload
     {
         sender = 0;
         timestamp = 0;
-        var start = line.IndexOf(Marker);
+        var start = BodyStart(line);
         if (start < 0)
         {
             return Kind.Other;
@@ -62,5 +62,31 @@ public static class Payload
         }
 
         return Utf8Parser.TryParse(body[(consumed + 1)..], out timestamp, out _) ? Kind.Message : Kind.Other;
+    }
+
+    /// <summary>
+    /// Where the body's marker is: at the start of the line, or after a space or a colon. An IRC prefix holds a
+    /// <c>~</c> of its own (<c>:u3!~u3@127.0.0.1 PRIVMSG #lobby :~3.1234 xxx</c>), after a <c>!</c>.
+    /// </summary>
+    private static int BodyStart(ReadOnlySpan<byte> line)
+    {
+        for (var from = 0; from < line.Length;)
+        {
+            var found = line[from..].IndexOf(Marker);
+            if (found < 0)
+            {
+                return -1;
+            }
+
+            var start = from + found;
+            if (start == 0 || line[start - 1] is (byte)' ' or (byte)':')
+            {
+                return start;
+            }
+
+            from = start + 1;
+        }
+
+        return -1;
     }
 }

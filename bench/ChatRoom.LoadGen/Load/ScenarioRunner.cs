@@ -213,7 +213,7 @@ public sealed class ScenarioRunner(LoadGenSettings settings)
         var senders = new List<Task>(scenario.Senders);
         for (var index = 0; index < scenario.Senders; index++)
         {
-            var sender = new Sender(swarm[index], settings.MessageBytes, ledger, window);
+            var sender = new Sender(swarm[index], swarm.Target.MessagePrefix, settings.MessageBytes, ledger, window);
             // Paced senders are spread evenly over one period, so the server sees a steady stream, not bursts.
             senders.Add(inFlight is not null
                 ? sender.RunWindowedAsync(inFlight, cancellationToken)

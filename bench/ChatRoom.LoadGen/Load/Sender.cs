@@ -7,9 +7,9 @@ namespace ChatRoom.LoadGen.Load;
 /// One sending connection: paced (a message every 1/rate seconds) or windowed (as fast as its in-flight slots
 /// allow). It stops by itself when the measurement window closes; cancellation only ends its waiting.
 /// </summary>
-public sealed class Sender(LoadConnection connection, int messageBytes, DeliveryLedger ledger, MeasurementWindow window)
+public sealed class Sender(LoadConnection connection, ReadOnlyMemory<byte> prefix, int messageBytes, DeliveryLedger ledger, MeasurementWindow window)
 {
-    private readonly byte[] _line = new byte[messageBytes];
+    private readonly byte[] _line = [.. prefix.Span, .. new byte[messageBytes]];
 
     /// <param name="rate">Messages a second.</param>
     /// <param name="phase">Delay before the first message, so that senders do not all fire together.</param>
@@ -56,7 +56,7 @@ public sealed class Sender(LoadConnection connection, int messageBytes, Delivery
             return false;
         }
 
-        Payload.WriteMessage(_line, connection.Index, now);
+        Payload.WriteMessage(_line.AsSpan(prefix.Length), connection.Index, now);
         ledger.MessageSent(now);
         // Not cancellable: cancelling a socket write midway can leave half a line on the wire.
         await connection.SendAsync(_line, CancellationToken.None).ConfigureAwait(false);

@@ -18,6 +18,9 @@ public sealed class Swarm(ITarget target, IPEndPoint server, DeliveryLedger ledg
     private LoadConnection?[] _connections = [];
     private int _joined;
 
+    /// <summary>The server these connections talk to.</summary>
+    public ITarget Target => target;
+
     /// <summary>Connections asked for so far.</summary>
     public int Count => Volatile.Read(ref _connections).Length;
 
@@ -54,9 +57,10 @@ public sealed class Swarm(ITarget target, IPEndPoint server, DeliveryLedger ledg
     {
         var barrier = new SyncBarrier(target, Count, BarrierSenders);
         ledger.WaitFor(barrier);
+        byte[] line = [.. target.MessagePrefix.Span, .. Payload.Barrier.Span];
         foreach (var sender in BarrierSenders)
         {
-            await this[sender].SendAsync(Payload.Barrier, cancellationToken).ConfigureAwait(false);
+            await this[sender].SendAsync(line, cancellationToken).ConfigureAwait(false);
         }
 
         await barrier.Drained.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -58,12 +58,15 @@ public static class ResultsTable
             return;
         }
 
-        output.WriteLine();
-        output.WriteLine("ChatRoom / ncat   throughput   cpu s/M      p99");
-        foreach (var comparison in comparisons)
+        foreach (var peer in comparisons.GroupBy(comparison => comparison.Peer))
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{comparison.Scenario,-16} {Ratio(comparison.Throughput),11} {Ratio(comparison.CpuPerMillionDeliveries),9} {Ratio(comparison.P99),8}"));
+            output.WriteLine();
+            output.WriteLine($"{"ChatRoom / " + peer.Key,-16}  throughput   cpu s/M      p99");
+            foreach (var comparison in peer)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{comparison.Scenario,-16} {Ratio(comparison.Throughput),11} {Ratio(comparison.CpuPerMillionDeliveries),9} {Ratio(comparison.P99),8}"));
+            }
         }
     }
 

@@ -25,6 +25,9 @@ public interface ITarget
     /// <summary>Completes when the server has admitted <paramref name="connection"/> to the chat.</summary>
     Task JoinAsync(LoadConnection connection, CancellationToken cancellationToken);
 
+    /// <summary>What a client writes before a message body: nothing for ChatRoom and ncat, a command for IRC.</summary>
+    ReadOnlyMemory<byte> MessagePrefix => ReadOnlyMemory<byte>.Empty;
+
     /// <summary>Deliveries owed for one message in a chat of <paramref name="clients"/>.</summary>
     int RecipientsPerMessage(int clients) => EchoesToSender ? clients : clients - 1;
 

@@ -21,17 +21,11 @@ public sealed class NcatTarget(string ncat) : ITarget
 
     public ProcessStartInfo CreateStartInfo(int port, int maxConnections)
     {
-        var info = new ProcessStartInfo(ncat);
-        foreach (var argument in new[]
-                 {
-                     "--chat", "-l", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture),
-                     "--max-conns", maxConnections.ToString(CultureInfo.InvariantCulture),
-                 })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        return info;
+        return new ProcessStartInfo(ncat,
+        [
+            "--chat", "-l", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture),
+            "--max-conns", maxConnections.ToString(CultureInfo.InvariantCulture),
+        ]);
     }
 
     /// <summary>ncat has admitted a client once it announces it, to the client itself included.</summary>
