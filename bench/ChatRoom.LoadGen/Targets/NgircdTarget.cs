@@ -19,9 +19,9 @@ public sealed class NgircdTarget(string ngircd) : ITarget
 
     public bool EchoesToSender => false;
 
-    // IRC is client-first: a connection whose handshake ACK was dropped still sends, and so completes. ngIRCd listens
-    // with a backlog of 10; 32 at a time keeps retransmissions rare.
-    public int ParallelJoins => 32;
+    // ngIRCd listens with a backlog of 10. At 32 at a time the accept queue overflowed (the kernel logged SYN flooding)
+    // and connections were reset after about 1,550 had joined, although IRC lets the client speak first.
+    public int ParallelJoins => 8;
 
     public ReadOnlyMemory<byte> MessagePrefix { get; } = Encoding.ASCII.GetBytes($"PRIVMSG {Channel} :");
 
