@@ -19,14 +19,11 @@ public sealed class NcatTarget(string ncat) : ITarget
     // ncat listens with a backlog of 10.
     public int ParallelJoins => 8;
 
-    public ProcessStartInfo CreateStartInfo(int port, int maxConnections)
-    {
-        return new ProcessStartInfo(ncat,
-        [
-            "--chat", "-l", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture),
-            "--max-conns", maxConnections.ToString(CultureInfo.InvariantCulture),
-        ]);
-    }
+    public ProcessStartInfo CreateStartInfo(int port, int maxConnections) => new(ncat,
+    [
+        "--chat", "-l", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture),
+        "--max-conns", maxConnections.ToString(CultureInfo.InvariantCulture),
+    ]);
 
     /// <summary>ncat has admitted a client once it announces it, to the client itself included.</summary>
     public async Task JoinAsync(LoadConnection connection, CancellationToken cancellationToken)

@@ -8,7 +8,8 @@ namespace ChatRoom.LoadGen.Targets;
 /// <summary>
 /// ngIRCd, a C IRC server, as a second peer: every client registers (<c>NICK</c>, <c>USER</c>) and joins one channel,
 /// and messages are <c>PRIVMSG #lobby :…</c>, relayed to every other member (IRC does not echo to the sender). Its
-/// configuration lifts the limits a public server keeps (connections per address, flood penalties, ping timeouts),
+/// configuration lifts the limits a public server keeps (connections per address, flood penalties, ping timeouts;
+/// connections in all are capped at what the run needs, as ncat's are),
 /// as ChatRoom's are lifted for the generator, and turns off DNS and ident lookups, which loopback clients do not need.
 /// </summary>
 public sealed class NgircdTarget(string ngircd) : ITarget
@@ -28,7 +29,7 @@ public sealed class NgircdTarget(string ngircd) : ITarget
     public ProcessStartInfo CreateStartInfo(int port, int maxConnections)
     {
         var configuration = Path.Combine(Path.GetTempPath(), string.Create(CultureInfo.InvariantCulture, $"chatroom-bench-ngircd-{port}.conf"));
-        File.WriteAllText(configuration, Configuration(port));
+        File.WriteAllText(configuration, Configuration(port, maxConnections));
         return new ProcessStartInfo(ngircd, ["--nodaemon", "--config", configuration]);
     }
 
@@ -62,7 +63,7 @@ public sealed class NgircdTarget(string ngircd) : ITarget
         return parts.Length >= 2 && parts[1].Length == 3 && parts[1][0] is '4' or '5' && int.TryParse(parts[1], out _);
     }
 
-    private static string Configuration(int port) => string.Create(CultureInfo.InvariantCulture, $"""
+    private static string Configuration(int port, int maxConnections) => string.Create(CultureInfo.InvariantCulture, $"""
         [Global]
             Name = bench.irc
             Info = ChatRoom load generator peer
@@ -70,7 +71,7 @@ public sealed class NgircdTarget(string ngircd) : ITarget
             Ports = {port}
             MotdPhrase = bench
         [Limits]
-            MaxConnections = 0
+            MaxConnections = {maxConnections}
             MaxConnectionsIP = 0
             MaxJoins = 0
             MaxPenaltyTime = 0
