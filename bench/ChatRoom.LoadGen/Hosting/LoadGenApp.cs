@@ -16,7 +16,7 @@ public static class LoadGenApp
 {
     public static async Task<int> RunAsync(LoadGenSettings settings, CancellationToken cancellationToken)
     {
-        if (settings.Targets is TargetChoice.ChatRoom or TargetChoice.Both or TargetChoice.All && !File.Exists(settings.ServerPath))
+        if (settings.Targets.HasFlag(TargetChoice.ChatRoom) && !File.Exists(settings.ServerPath))
         {
             await Console.Error.WriteLineAsync(
                 $"{settings.ServerPath} not found: build it with 'dotnet build ChatRoom.Server -c Release', or pass --server").ConfigureAwait(false);
@@ -74,17 +74,17 @@ public static class LoadGenApp
 
     private static IEnumerable<ITarget> Targets(LoadGenSettings settings)
     {
-        if (settings.Targets is TargetChoice.ChatRoom or TargetChoice.Both or TargetChoice.All)
+        if (settings.Targets.HasFlag(TargetChoice.ChatRoom))
         {
             yield return new ChatRoomTarget(settings.ServerPath);
         }
 
-        if (settings.Targets is TargetChoice.Ncat or TargetChoice.Both or TargetChoice.All)
+        if (settings.Targets.HasFlag(TargetChoice.Ncat))
         {
             yield return new NcatTarget(settings.Ncat);
         }
 
-        if (settings.Targets is TargetChoice.Ngircd or TargetChoice.All)
+        if (settings.Targets.HasFlag(TargetChoice.Ngircd))
         {
             yield return new NgircdTarget(settings.Ngircd);
         }

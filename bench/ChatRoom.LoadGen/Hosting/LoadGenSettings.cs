@@ -3,15 +3,18 @@ using ChatRoom.LoadGen.Scenarios;
 namespace ChatRoom.LoadGen.Hosting;
 
 /// <summary>Which servers a run drives.</summary>
+[Flags]
 public enum TargetChoice
 {
+    ChatRoom = 1,
+    Ncat = 2,
+    Ngircd = 4,
+
     /// <summary>ChatRoom and ncat.</summary>
-    Both,
-    ChatRoom,
-    Ncat,
-    Ngircd,
+    Both = ChatRoom | Ncat,
+
     /// <summary>ChatRoom, ncat and ngIRCd.</summary>
-    All,
+    All = Both | Ngircd,
 }
 
 /// <summary>Everything the command line decides.</summary>

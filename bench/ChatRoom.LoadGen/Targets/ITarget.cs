@@ -22,6 +22,11 @@ public interface ITarget
     /// <summary>The process that serves the chat on 127.0.0.1:<paramref name="port"/> for up to <paramref name="maxConnections"/> clients.</summary>
     ProcessStartInfo CreateStartInfo(int port, int maxConnections);
 
+    /// <summary>Removes what <see cref="CreateStartInfo"/> wrote for the server on <paramref name="port"/>, once it has exited.</summary>
+    void CleanUp(int port)
+    {
+    }
+
     /// <summary>Completes when the server has admitted <paramref name="connection"/> to the chat.</summary>
     Task JoinAsync(LoadConnection connection, CancellationToken cancellationToken);
 

@@ -28,10 +28,12 @@ public sealed class NgircdTarget(string ngircd) : ITarget
 
     public ProcessStartInfo CreateStartInfo(int port, int maxConnections)
     {
-        var configuration = Path.Combine(Path.GetTempPath(), string.Create(CultureInfo.InvariantCulture, $"chatroom-bench-ngircd-{port}.conf"));
+        var configuration = ConfigurationPath(port);
         File.WriteAllText(configuration, Configuration(port, maxConnections));
         return new ProcessStartInfo(ngircd, ["--nodaemon", "--config", configuration]);
     }
+
+    public void CleanUp(int port) => File.Delete(ConfigurationPath(port));
 
     /// <summary>Registers and joins; admitted once the server has sent this client the channel's member list.</summary>
     public async Task JoinAsync(LoadConnection connection, CancellationToken cancellationToken)
@@ -62,6 +64,9 @@ public sealed class NgircdTarget(string ngircd) : ITarget
         var parts = line.Split(' ', 3);
         return parts.Length >= 2 && parts[1].Length == 3 && parts[1][0] is '4' or '5' && int.TryParse(parts[1], out _);
     }
+
+    private static string ConfigurationPath(int port) =>
+        Path.Combine(Path.GetTempPath(), string.Create(CultureInfo.InvariantCulture, $"chatroom-bench-ngircd-{port}.conf"));
 
     private static string Configuration(int port, int maxConnections) => string.Create(CultureInfo.InvariantCulture, $"""
         [Global]

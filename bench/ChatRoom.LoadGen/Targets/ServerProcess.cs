@@ -7,20 +7,22 @@ namespace ChatRoom.LoadGen.Targets;
 
 /// <summary>
 /// A server the generator started itself, so that it knows its PID: <see cref="Sample"/> reads its CPU and memory,
-/// <see cref="Exited"/> tells the run it is over, and disposing kills it, on Ctrl+C too.
+/// <see cref="Exited"/> tells the run it is over, and disposing kills it (on Ctrl+C too) and removes its files.
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
     private const int KeptOutputLines = 10;
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(100);
 
-    private readonly string _name;
+    private readonly ITarget _target;
+    private readonly int _port;
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lastOutput = new();
 
-    private ServerProcess(string name, Process process)
+    private ServerProcess(ITarget target, int port, Process process)
     {
-        _name = name;
+        _target = target;
+        _port = port;
         _process = process;
         Exited = process.WaitForExitAsync();
         process.OutputDataReceived += (_, e) => Keep(e.Data);
@@ -41,7 +43,7 @@ public sealed class ServerProcess : IAsyncDisposable
         info.UseShellExecute = false;
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
-        var server = new ServerProcess(target.Name, Process.Start(info) ?? throw new InvalidOperationException($"{info.FileName} did not start"));
+        var server = new ServerProcess(target, port, Process.Start(info) ?? throw new InvalidOperationException($"{info.FileName} did not start"));
         try
         {
             await server.WaitUntilListeningAsync(port, cancellationToken).ConfigureAwait(false);
@@ -72,7 +74,7 @@ public sealed class ServerProcess : IAsyncDisposable
     public string DescribeExit()
     {
         var output = string.Join(" | ", _lastOutput);
-        return $"{_name} exited with code {_process.ExitCode}" + (output.Length > 0 ? $": {output}" : string.Empty);
+        return $"{_target.Name} exited with code {_process.ExitCode}" + (output.Length > 0 ? $": {output}" : string.Empty);
     }
 
     public async ValueTask DisposeAsync()
@@ -84,6 +86,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
         await Exited.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         _process.Dispose();
+        _target.CleanUp(_port);
     }
 
     /// <summary>
