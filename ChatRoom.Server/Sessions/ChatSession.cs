@@ -157,27 +157,45 @@ public sealed class ChatSession : IRoomMember
 
             var buffer = result.Buffer;
             var keepReading = true;
-            while (keepReading)
+            DrainBatch.Open();
+            try
             {
-                var status = _framer.TryRead(ref buffer, out var line);
-                if (status == FrameStatus.NeedMoreData)
+                while (keepReading)
                 {
-                    break;
-                }
+                    var status = _framer.TryRead(ref buffer, out var line);
+                    if (status == FrameStatus.NeedMoreData)
+                    {
+                        break;
+                    }
 
-                if (!await PassFloodGateAsync().ConfigureAwait(false))
-                {
-                    keepReading = false;
+                    var flood = _flood.Admit(Stopwatch.GetTimestamp());
+                    var admitted = true;
+                    if (flood.Delay > TimeSpan.Zero)
+                    {
+                        // Deliver what this read has said so far before waiting: the batch cannot wait across threads.
+                        DrainBatch.Run();
+                        admitted = await WaitOutFloodAsync(flood).ConfigureAwait(false);
+                        DrainBatch.Open();
+                    }
+
+                    if (!admitted)
+                    {
+                        keepReading = false;
+                    }
+                    else if (status == FrameStatus.TooLong)
+                    {
+                        ReplyError("line_too_long", $"line is longer than {_framer.MaxLineBytes} bytes");
+                        keepReading = CountRefusedLine();
+                    }
+                    else
+                    {
+                        keepReading = HandleLine(line, Stopwatch.GetTimestamp());
+                    }
                 }
-                else if (status == FrameStatus.TooLong)
-                {
-                    ReplyError("line_too_long", $"line is longer than {_framer.MaxLineBytes} bytes");
-                    keepReading = CountRefusedLine();
-                }
-                else
-                {
-                    keepReading = HandleLine(line, Stopwatch.GetTimestamp());
-                }
+            }
+            finally
+            {
+                DrainBatch.Run();
             }
 
             input.AdvanceTo(buffer.Start, buffer.End);
@@ -201,17 +219,11 @@ public sealed class ChatSession : IRoomMember
     }
 
     /// <summary>
-    /// Waits out a flooding client's excess lines (it alone is slowed: its input stays unread, so TCP pushes back
+    /// Waits out a flooding client's excess line (it alone is slowed: its input stays unread, so TCP pushes back
     /// on it); false when it has kept flooding long enough to be disconnected.
     /// </summary>
-    private async ValueTask<bool> PassFloodGateAsync()
+    private async Task<bool> WaitOutFloodAsync(FloodGate.Verdict verdict)
     {
-        var verdict = _flood.Admit(Stopwatch.GetTimestamp());
-        if (verdict.Delay <= TimeSpan.Zero)
-        {
-            return true;
-        }
-
         if (verdict.Disconnect)
         {
             SetReason(DisconnectReason.Flood);

@@ -7,8 +7,8 @@ namespace ChatRoom.Benchmarks;
 
 /// <summary>
 /// A room member with the server's real <see cref="Outbox"/>: <see cref="Send"/> enqueues as a session does, and the
-/// outbox drains on the thread pool into a <see cref="Pipe"/> standing in for the socket, whose reader reports the bytes
-/// to a <see cref="FlushCountdown"/> and drops them.
+/// outbox drains (on the thread pool, or where a <see cref="DrainBatch"/> runs it) into a <see cref="Pipe"/> standing
+/// in for the socket, whose reader reports the bytes to a <see cref="FlushCountdown"/> and drops them.
 /// </summary>
 public sealed class OutboxMember : IRoomMember, IDisposable
 {

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using BenchmarkDotNet.Attributes;
 using ChatRoom.Protocol.Events;
 using ChatRoom.Server.Rooms;
+using ChatRoom.Server.Sessions;
 using ChatRoom.Server.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,9 +12,10 @@ namespace ChatRoom.Benchmarks;
 /// <summary>
 /// One message said in a room of <see cref="Members"/>, through the real <see cref="Room"/> (lock, id, one encoding,
 /// one enqueue per member). <see cref="RecipientKind.Counting"/> members only take the bytes: the room's own cost.
-/// <see cref="RecipientKind.Outbox"/> members are the server's <c>Outbox</c>, draining on the thread pool: the
-/// invocation ends when every member has flushed the line into its pipe, so it includes scheduling N drains, as
-/// the server does. No meter listener is attached: the load generator measures with telemetry on.
+/// <see cref="RecipientKind.Outbox"/> members are the server's <c>Outbox</c>, drained as a session's read loop drains
+/// them: held in a <see cref="DrainBatch"/> while the line is said, then run on the calling thread. The invocation
+/// ends when every member has flushed the line into its pipe. No meter listener is attached: the load generator
+/// measures with telemetry on.
 /// </summary>
 [MemoryDiagnoser]
 public class RoomBroadcastBenchmarks : IDisposable
@@ -66,11 +68,13 @@ public class RoomBroadcastBenchmarks : IDisposable
         if (outboxes)
         {
             _flushes.Expect(_lineBytes * Members);
+            DrainBatch.Open();
         }
 
         var receipt = _room!.Say(_members[0], ChatEventKind.Message, Text, TraceContext.None, Stopwatch.GetTimestamp());
         if (outboxes)
         {
+            DrainBatch.Run();
             _flushes.Wait();
         }
 

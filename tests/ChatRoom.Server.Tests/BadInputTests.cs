@@ -177,6 +177,31 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task LinesInsideTheBurstArriveWhileTheFlooderWaits()
+    {
+        // Four lines in one write, a burst of three, then one line every four seconds: the three are delivered at
+        // once, not held back with the fourth until the flood gate lets it through.
+        await using var server = await TestChatServer.StartAsync("Flood:Burst=3", "Flood:LinesPerSecond=0.25");
+        var room = await server.JoinRoomAsync("reader", "talker");
+        var (reader, talker) = (room[0], room[1]);
+        var sent = Stopwatch.StartNew();
+
+        await talker.SendRawAsync("one\ntwo\nthree\nfour\n"u8.ToArray());
+
+        foreach (var expected in (string[])["talker: one", "talker: two", "talker: three"])
+        {
+            Assert.Equal(expected, await reader.ReadLineAsync(TimeSpan.FromSeconds(2)));
+        }
+
+        Assert.True(sent.Elapsed < TimeSpan.FromSeconds(2), $"the burst took {sent.Elapsed.TotalSeconds:0.0} s");
+        await talker.ExpectLinesAsync("talker: one", "talker: two", "talker: three",
+            "ERR flooding: slow down to 0.25 lines per second; your lines are being delayed");
+        await reader.ExpectLineAsync("talker: four", FloodWait);
+        Assert.True(sent.Elapsed > TimeSpan.FromSeconds(3),
+            $"the fourth line came after {sent.Elapsed.TotalSeconds:0.0} s, inside the burst");
+    }
+
+    [Fact]
     public async Task FullServerRefusesTheNextConnectionUntilSomeoneLeaves()
     {
         await using var server = await TestChatServer.StartAsync("MaxClients=2");
