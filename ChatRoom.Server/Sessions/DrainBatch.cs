@@ -1,28 +1,34 @@
 namespace ChatRoom.Server.Sessions;
 
 /// <summary>
-/// Holds back the drains that a read loop's lines start until it has handled every line of one read, then runs them
-/// on its own thread. Each recipient then gets all of that read's lines in one flush, and a broadcast costs no
-/// thread-pool work item per recipient. Open only between awaits: the batch belongs to the thread, not to the
-/// session, so it must be run before the read loop awaits anything.
+/// Holds back the drains that a read loop's lines start until it has handled every line of one read, so that each
+/// recipient gets all of that read's lines in one flush. A room of up to a few hundred is then drained on the read
+/// loop's own thread, with no thread-pool work item per recipient; a bigger one is handed to the thread pool, where
+/// both cores share its fan-out. Open only between awaits: the batch belongs to the thread, not to the session, so it
+/// must be run before the read loop awaits anything.
 /// </summary>
 public static class DrainBatch
 {
-    // A join told to a big room holds one drain per member; a list that long is not worth keeping on every thread.
-    private const int MaxKeptCapacity = 1024;
+    // Drained inline, a room of 50 (scenario c) got 16 % more deliveries per second at 18 % less CPU each; a room of
+    // 2,000 (e) waited for one thread to drain every member (p99 63 ms against 48 on the pool).
+    private const int MaxDrainedInline = 256;
+
+    // The held outboxes are chained through Outbox.NextHeld, first held first: holding allocates nothing, however
+    // big the room. An outbox is held by one batch at most, between the enqueue that starts its drain and the drain.
+    [ThreadStatic]
+    private static Outbox? t_first;
 
     [ThreadStatic]
-    private static List<Outbox>? t_held;
+    private static Outbox? t_last;
+
+    [ThreadStatic]
+    private static int t_count;
 
     [ThreadStatic]
     private static bool t_open;
 
     /// <summary>From now until <see cref="Run"/>, drains started on this thread wait for it.</summary>
-    public static void Open()
-    {
-        t_held ??= [];
-        t_open = true;
-    }
+    public static void Open() => t_open = true;
 
     /// <summary>Holds <paramref name="outbox"/>'s drain back when a batch is open on this thread.</summary>
     public static bool TryHold(Outbox outbox)
@@ -32,27 +38,43 @@ public static class DrainBatch
             return false;
         }
 
-        t_held!.Add(outbox);
-        return true;
-    }
-
-    /// <summary>Closes the batch and runs every drain held back, in the order they were started.</summary>
-    public static void Run()
-    {
-        t_open = false;
-        var held = t_held!;
-        foreach (var outbox in held)
+        if (t_last is { } last)
         {
-            outbox.StartDrain();
-        }
-
-        if (held.Capacity > MaxKeptCapacity)
-        {
-            t_held = null;
+            last.NextHeld = outbox;
         }
         else
         {
-            held.Clear();
+            t_first = outbox;
+        }
+
+        t_last = outbox;
+        t_count++;
+        return true;
+    }
+
+    /// <summary>Closes the batch and starts every drain held back, in the order they were held.</summary>
+    public static void Run()
+    {
+        var inline = t_count <= MaxDrainedInline;
+        var outbox = t_first;
+        t_open = false;
+        t_first = t_last = null;
+        t_count = 0;
+        while (outbox is not null)
+        {
+            // Unchained before its drain starts: once drained, another batch may hold it again.
+            var next = outbox.NextHeld;
+            outbox.NextHeld = null;
+            if (inline)
+            {
+                outbox.StartDrain();
+            }
+            else
+            {
+                outbox.QueueDrain();
+            }
+
+            outbox = next;
         }
     }
 }

@@ -37,6 +37,30 @@ public sealed class BroadcastTests
         }
     }
 
+    [Fact]
+    public async Task EveryoneInARoomTooBigForOneThreadToDrainHearsAWholeWriteInOrder()
+    {
+        // More members than one read loop drains itself (DrainBatch.MaxDrainedInline): their drains go to the
+        // thread pool, for the joins of this room and for the talker's lines.
+        const int members = 300;
+        await using var server = await TestChatServer.StartAsync();
+        var room = await Task.WhenAll(Enumerable.Range(0, members).Select(async i =>
+        {
+            var client = await server.ConnectToNickPromptAsync($"m{i}");
+            await client.SendLineAsync($"m{i}");
+            await client.ExpectLineAsync("Connected to the server!");
+            return client;
+        }));
+
+        await room[0].SendRawAsync("one\ntwo\nthree\n"u8.ToArray());
+
+        var heard = await Task.WhenAll(room.Select(client => client.ReadUntilAsync("m0: three")));
+        foreach (var lines in heard)
+        {
+            Assert.Equal(["m0: one", "m0: two"], lines.Where(line => line.StartsWith("m0: ", StringComparison.Ordinal)));
+        }
+    }
+
     [Theory]
     [InlineData("hello", "alice: hello")]
     [InlineData("bob: hi", "alice: bob: hi")]
