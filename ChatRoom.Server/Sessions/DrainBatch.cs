@@ -31,7 +31,7 @@ public static class DrainBatch
     public static void Open() => t_open = true;
 
     /// <summary>Holds <paramref name="outbox"/>'s drain back when a batch is open on this thread.</summary>
-    public static bool TryHold(Outbox outbox)
+    internal static bool TryHold(Outbox outbox)
     {
         if (!t_open)
         {

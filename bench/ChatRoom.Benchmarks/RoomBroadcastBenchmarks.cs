@@ -13,9 +13,9 @@ namespace ChatRoom.Benchmarks;
 /// One message said in a room of <see cref="Members"/>, through the real <see cref="Room"/> (lock, id, one encoding,
 /// one enqueue per member). <see cref="RecipientKind.Counting"/> members only take the bytes: the room's own cost.
 /// <see cref="RecipientKind.Outbox"/> members are the server's <c>Outbox</c>, drained as a session's read loop drains
-/// them: held in a <see cref="DrainBatch"/> while the line is said, then run on the calling thread. The invocation
-/// ends when every member has flushed the line into its pipe. No meter listener is attached: the load generator
-/// measures with telemetry on.
+/// them: held in a <see cref="DrainBatch"/> while the line is said, then run (on the calling thread in the smaller
+/// rooms, on the thread pool in the room of 1,000). The invocation ends when every member has flushed the line into
+/// its pipe. No meter listener is attached: the load generator measures with telemetry on.
 /// </summary>
 [MemoryDiagnoser]
 public class RoomBroadcastBenchmarks : IDisposable
