@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the fan-out load generator against ChatRoom, ncat --chat and ngIRCd: raises the open-files limit, installs
-# ncat and ngircd if they are missing, publishes the server as the image ships it (Native AOT) and builds the generator, then runs the
-# generator with the arguments given. Pass --server <path> to measure another build (e.g. the JIT one:
+# ncat (and ngircd, when asked for) if missing, publishes the server as the image ships it (Native AOT) and builds
+# the generator, then runs the generator with the arguments given. Pass --server <path> to measure another build (e.g. the JIT one:
 # ChatRoom.Server/bin/Release/net10.0/ChatRoom.Server.dll after `dotnet build ChatRoom.Server -c Release`).
 #   bench/run.sh --scenario all                  # everything, ChatRoom and ncat (2–4 minutes)
 #   bench/run.sh --scenario a,c --target chatroom

@@ -8,9 +8,9 @@ namespace ChatRoom.LoadGen.Targets;
 /// <summary>
 /// ngIRCd, a C IRC server, as a second peer: every client registers (<c>NICK</c>, <c>USER</c>) and joins one channel,
 /// and messages are <c>PRIVMSG #lobby :…</c>, relayed to every other member (IRC does not echo to the sender). Its
-/// configuration lifts the limits a public server keeps (connections per address, flood penalties, ping timeouts;
-/// connections in all are capped at what the run needs, as ncat's are),
-/// as ChatRoom's are lifted for the generator, and turns off DNS and ident lookups, which loopback clients do not need.
+/// configuration lifts the limits a public server keeps (connections per address, flood penalties, ping timeouts), as
+/// ChatRoom's are lifted for the generator, caps connections in all at what the run needs, as ncat's are, and turns
+/// off DNS and ident lookups, which loopback clients do not need.
 /// </summary>
 public sealed class NgircdTarget(string ngircd) : ITarget
 {
