@@ -40,6 +40,12 @@ public static class ChatServerExtensions
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             var options = kestrel.ApplicationServices.GetRequiredService<IOptions<ChatOptions>>().Value;
+            if (!options.Flood.Enabled)
+            {
+                // Said once, at startup: a server that lets anyone flood the room should not be one by accident.
+                ServerLog.FloodControlOff(kestrel.ApplicationServices.GetRequiredService<ILogger<ChatConnectionHandler>>());
+            }
+
             // Chat first, then TLS chat, then HTTP: tests and tools find the ports in that order of the bound addresses.
             Listen(kestrel, options, options.Port, listen => listen.UseConnectionHandler<ChatConnectionHandler>());
             if (options.Tls.Port is { } tlsPort)

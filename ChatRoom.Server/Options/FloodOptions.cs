@@ -10,6 +10,12 @@ namespace ChatRoom.Server.Options;
 /// </summary>
 public sealed class FloodOptions
 {
+    /// <summary>
+    /// Off only for load tests, where one generator's senders go faster than any person (the <c>Benchmark</c>
+    /// environment, <c>appsettings.Benchmark.json</c>); the other limits are then not consulted.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
     [Range(1, 1_000_000)]
     public int Burst { get; set; } = 20;
 

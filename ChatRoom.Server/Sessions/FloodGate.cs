@@ -19,6 +19,11 @@ public struct FloodGate(FloodOptions options)
 
     public Verdict Admit(long now)
     {
+        if (!options.Enabled)
+        {
+            return default;
+        }
+
         var elapsed = Stopwatch.GetElapsedTime(_lastRefill, now).TotalSeconds;
         _lastRefill = now;
         _tokens = Math.Min(options.Burst, _tokens + (elapsed * options.LinesPerSecond)) - 1;

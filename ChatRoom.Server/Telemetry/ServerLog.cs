@@ -31,4 +31,7 @@ public static partial class ServerLog
 
     [LoggerMessage(9, LogLevel.Information, "Connections went from {Baseline} to {Open} (at most {Highest}): full collection in {PauseMs:F0} ms, resident memory {RssBeforeMiB:F0} -> {RssAfterMiB:F0} MiB")]
     public static partial void MemoryReclaimed(ILogger logger, int baseline, int highest, int open, double pauseMs, double rssBeforeMiB, double rssAfterMiB);
+
+    [LoggerMessage(10, LogLevel.Warning, "Flood control is off (Chat:Flood:Enabled=false): any client may send as fast as it likes. Meant for load tests only")]
+    public static partial void FloodControlOff(ILogger logger);
 }

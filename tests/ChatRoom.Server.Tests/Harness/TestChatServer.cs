@@ -45,10 +45,20 @@ public sealed class TestChatServer : IAsyncDisposable
     /// Starts a server. <paramref name="chatSettings"/> are <c>Chat:*</c> overrides without the prefix,
     /// e.g. <c>"MaxClients=2"</c>, <c>"HandshakeTimeout=00:00:01"</c>.
     /// </summary>
-    public static async Task<TestChatServer> StartAsync(params string[] chatSettings)
+    public static Task<TestChatServer> StartAsync(params string[] chatSettings) => StartAsync(chatSettings, []);
+
+    /// <summary>
+    /// Starts a server in the named host environment, so that the server's <c>appsettings.{environment}.json</c>
+    /// (copied beside the tests) applies under <paramref name="chatSettings"/>.
+    /// </summary>
+    public static Task<TestChatServer> StartInEnvironmentAsync(string environment, params string[] chatSettings) =>
+        StartAsync(chatSettings, ["--environment", environment, "--contentRoot", AppContext.BaseDirectory]);
+
+    private static async Task<TestChatServer> StartAsync(string[] chatSettings, string[] hostSettings)
     {
         string[] args =
         [
+            .. hostSettings,
             "--Chat:Host=127.0.0.1",
             "--Chat:Port=0",
             "--Chat:HttpPort=0",
