@@ -7,12 +7,13 @@ using ChatRoom.Protocol.Events;
 namespace ChatRoom.LoadGen.Targets;
 
 /// <summary>
-/// ChatRoom, from its built dll. Limits are raised so that the generator, not a guard rail, is the only client:
-/// every connection comes from loopback, senders go faster than the flood gate's defaults, and 10,000 clients
-/// join one after another while the handshake timer runs. Telemetry stays on as in production.
+/// ChatRoom, from its build, in its <c>Benchmark</c> environment (ChatRoom.Server/appsettings.Benchmark.json), as
+/// anyone measuring it with another generator would run it: every connection comes from one address, senders go
+/// faster than any person, so flood control is off, and 10,000 clients join one after another while the handshake
+/// timer runs. Telemetry stays on as in production.
 /// </summary>
 /// <param name="serverPath">The built server: ChatRoom.Server.dll, run with <c>dotnet</c>, or a native executable (Native AOT).</param>
-/// <param name="defaultFloodControl">Leave the flood gate at the server's defaults (the flood campaign measures it).</param>
+/// <param name="defaultFloodControl">Turn the flood gate back on, at the server's defaults (the flood campaign measures it).</param>
 public sealed class ChatRoomTarget(string serverPath, bool defaultFloodControl = false) : ITarget
 {
     public string Name => "chatroom";
@@ -32,7 +33,7 @@ public sealed class ChatRoomTarget(string serverPath, bool defaultFloodControl =
         var isDll = server.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
         var info = new ProcessStartInfo(isDll ? "dotnet" : server)
         {
-            // The server's appsettings.json sits beside it, as in a deployment.
+            // The content root: the server's appsettings files sit beside it, as in a deployment.
             WorkingDirectory = Path.GetDirectoryName(server),
         };
         if (isDll)
@@ -40,15 +41,18 @@ public sealed class ChatRoomTarget(string serverPath, bool defaultFloodControl =
             info.ArgumentList.Add(server);
         }
 
-        foreach (var setting in Settings(port, FreePort.Next()).Where(setting => !defaultFloodControl || !setting.StartsWith("--Chat:Flood:", StringComparison.Ordinal)))
+        info.ArgumentList.Add("--Chat:Host=127.0.0.1");
+        info.ArgumentList.Add($"--Chat:Port={port}");
+        info.ArgumentList.Add($"--Chat:HttpPort={FreePort.Next()}");
+        if (defaultFloodControl)
         {
-            info.ArgumentList.Add(setting);
+            info.ArgumentList.Add("--Chat:Flood:Enabled=true");
         }
 
-        // Same server whatever the caller's shell exports: no exporter, no environment-specific configuration.
+        // Same server whatever the caller's shell exports: no exporter, and no environment but Benchmark.
         info.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
         info.Environment.Remove("ASPNETCORE_ENVIRONMENT");
-        info.Environment.Remove("DOTNET_ENVIRONMENT");
+        info.Environment["DOTNET_ENVIRONMENT"] = "Benchmark";
         return info;
     }
 
@@ -71,20 +75,4 @@ public sealed class ChatRoomTarget(string serverPath, bool defaultFloodControl =
 
     /// <summary>The nickname connection <paramref name="index"/> joins with: unique within a run.</summary>
     public static string Nickname(int index) => string.Create(CultureInfo.InvariantCulture, $"u{index}");
-
-    private static string[] Settings(int port, int httpPort) =>
-    [
-        "--Chat:Host=127.0.0.1",
-        $"--Chat:Port={port}",
-        $"--Chat:HttpPort={httpPort}",
-        "--Chat:MaxClients=20000",
-        "--Chat:MaxConnectionsPerAddress=20000",
-        "--Chat:LimitLoopback=false",
-        "--Chat:HandshakeTimeout=00:10:00",
-        // Within FloodOptions' ranges, and far above what any sender here does: flood control never engages.
-        "--Chat:Flood:Burst=100000",
-        "--Chat:Flood:LinesPerSecond=1000000",
-        "--Chat:Flood:MaxDelayedLines=100000",
-        "--Logging:LogLevel:Default=Warning",
-    ];
 }
