@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using ChatRoom.ContainerTests.Infrastructure;
 using Docker.DotNet.Models;
+using DotNet.Testcontainers.Containers;
 using Xunit.Abstractions;
 
 namespace ChatRoom.ContainerTests;
 
-/// <summary>The image and the container as operators rely on them: user, health check, size, start and stop.</summary>
+/// <summary>The image and the container as operators rely on them: user, health check, size, start and stop, and the Benchmark environment.</summary>
 [Collection(ChatServerCollectionDefinition.Name)]
 public sealed class ServerImageTests(ChatServerFixture fixture, ITestOutputHelper output)
 {
@@ -125,6 +126,60 @@ public sealed class ServerImageTests(ChatServerFixture fixture, ITestOutputHelpe
         finally
         {
             await fixture.RemoveAsync(server);
+        }
+    }
+
+    [Fact]
+    public async Task In_the_Benchmark_environment_the_image_takes_more_clients_from_the_host_than_one_address_may_open()
+    {
+        // Through Docker's port forwarding every client of the host arrives from one address, so the per-address
+        // limit (64) holds them all back: what a load generator measuring the image would meet, and what its
+        // Benchmark environment lifts.
+        const int clients = 70;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var standard = await fixture.StartServerAsync(onNetwork: false, cts.Token);
+        var benchmark = await fixture.StartServerAsync(onNetwork: false, cts.Token, hostEnvironment: "Benchmark");
+        try
+        {
+            Assert.Equal("ERR too many connections from your address", await FirstRefusalAsync(standard, clients));
+            Assert.Null(await FirstRefusalAsync(benchmark, clients));
+
+            var (stdout, _) = await benchmark.GetLogsAsync(ct: cts.Token);
+            Assert.Contains("Flood control is off", stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await fixture.RemoveAsync(standard);
+            await fixture.RemoveAsync(benchmark);
+        }
+    }
+
+    /// <summary>Opens <paramref name="count"/> connections at once; the first line that is not the NICK prompt, if any.</summary>
+    private static async Task<string?> FirstRefusalAsync(IContainer server, int count)
+    {
+        var port = server.GetMappedPublicPort(ChatServerFixture.ChatPort);
+        var open = new List<LineClient>();
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var client = await LineClient.ConnectAsync(server.Hostname, port);
+                open.Add(client);
+                var first = await client.ReadLineAsync();
+                if (first != "NICK")
+                {
+                    return first;
+                }
+            }
+
+            return null;
+        }
+        finally
+        {
+            foreach (var client in open)
+            {
+                await client.DisposeAsync();
+            }
         }
     }
 }

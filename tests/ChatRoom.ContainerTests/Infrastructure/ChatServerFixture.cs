@@ -87,9 +87,10 @@ public sealed class ChatServerFixture : IAsyncLifetime
     /// <summary>
     /// Starts a server container of the image, its ports published on 127.0.0.1, and waits until it logs
     /// "Application started" (both listeners are bound by then) and its HEALTHCHECK passes. The image's health
-    /// command is kept; only its interval is shortened so the wait is short.
+    /// command is kept; only its interval is shortened so the wait is short. <paramref name="hostEnvironment"/>, when
+    /// given, is the server's <c>DOTNET_ENVIRONMENT</c> (e.g. <c>Benchmark</c>).
     /// </summary>
-    public async Task<IContainer> StartServerAsync(bool onNetwork, CancellationToken ct)
+    public async Task<IContainer> StartServerAsync(bool onNetwork, CancellationToken ct, string? hostEnvironment = null)
     {
         var builder = new ContainerBuilder(ServerImage)
             .WithPortBinding(ChatPort, true)
@@ -123,6 +124,11 @@ public sealed class ChatServerFixture : IAsyncLifetime
             builder = builder.WithNetwork(_network ?? throw NotReady()).WithNetworkAliases(ServerAlias)
                 .WithEnvironment("Chat__KeepAliveTime", "00:00:02")
                 .WithEnvironment("Chat__KeepAliveInterval", "00:00:01");
+        }
+
+        if (hostEnvironment is not null)
+        {
+            builder = builder.WithEnvironment("DOTNET_ENVIRONMENT", hostEnvironment);
         }
 
         return await StartTrackedAsync(builder.Build(), ct);
