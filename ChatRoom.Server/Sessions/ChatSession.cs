@@ -168,7 +168,8 @@ public sealed class ChatSession : IRoomMember
                         break;
                     }
 
-                    var flood = _flood.Admit(Stopwatch.GetTimestamp());
+                    var now = Stopwatch.GetTimestamp();
+                    var flood = _flood.Admit(now);
                     var admitted = true;
                     if (flood.Delay > TimeSpan.Zero)
                     {
@@ -176,6 +177,7 @@ public sealed class ChatSession : IRoomMember
                         DrainBatch.Run();
                         admitted = await WaitOutFloodAsync(flood).ConfigureAwait(false);
                         DrainBatch.Open();
+                        now = Stopwatch.GetTimestamp(); // a delayed line is received when the gate lets it through
                     }
 
                     if (!admitted)
@@ -189,7 +191,7 @@ public sealed class ChatSession : IRoomMember
                     }
                     else
                     {
-                        keepReading = HandleLine(line, Stopwatch.GetTimestamp());
+                        keepReading = HandleLine(line, now);
                     }
                 }
             }
