@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The floors under ChatRoom's figures: what the machine costs before any chat server code runs.
+#   send: a C program (send-floor.c) that does nothing but send one 70-byte line to each recipient (the size ChatRoom
+#         delivers for the generator's 64-byte messages) with TCP_NODELAY, paced as scenarios a, b and e pace their
+#         messages; it prints its CPU per million sends. gcc is installed if missing.
+#   idle: KestrelIdleFloor, a Kestrel connection handler that only reads, published as ChatRoom.Server is (Native
+#         AOT), with 10,000 idle connections: its resident memory per connection, to set beside scenario d.
+# Builds into artifacts/floors; prints each step and each figure as it comes.
+#   bench/floors/run.sh                              # both, once: about 1.5 minutes after the build
+#   bench/floors/run.sh --only send --rounds 3 --seconds 5
+#   bench/floors/run.sh --only idle --rounds 3
+# See docs/performance.md, "what limits the server now", item 13.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+rounds=1
+seconds=10
+only=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --rounds) rounds="$2"; shift 2 ;;
+        --seconds) seconds="$2"; shift 2 ;;
+        --only) only="$2"; shift 2 ;;
+        *) echo "unknown argument: $1 (see the comment at the top of $0)" >&2; exit 2 ;;
+    esac
+done
+
+if ! command -v gcc >/dev/null 2>&1; then
+    echo "==> installing gcc"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get install -y gcc || { $sudo apt-get update && $sudo apt-get install -y gcc; }
+fi
+echo "==> building send-floor (the C sender and the reader both floors use)"
+mkdir -p artifacts/floors
+gcc -O2 -Wall -o artifacts/floors/send-floor bench/floors/send-floor.c
+floor=artifacts/floors/send-floor
+# 10,000 connections in the idle floor: one descriptor each in the server and in the reader.
+ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+# Ports above Linux's default ephemeral range (32768-60999), where the readers' own ports could take the next one.
+port=$((61000 + RANDOM % 4000))
+
+rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
+
+send_floor() {
+    # scenario, clients, messages a second (senders x rate): each message is one send() to every client.
+    local patterns=("a 100 200" "b 500 100" "e 2000 100")
+    for round in $(seq 1 "$rounds"); do
+        for pattern in "${patterns[@]}"; do
+            read -r scenario clients rate <<<"$pattern"
+            echo -n "send  round $round  scenario $scenario  ${seconds} s ... "
+            "$floor" serve "$clients" "$port" "$rate" "$seconds" 70 &
+            local server=$!
+            "$floor" read "$clients" "$port" &
+            local reader=$!
+            wait "$server" || { kill "$reader" 2>/dev/null; exit 1; }
+            wait "$reader" 2>/dev/null || true
+            port=$((port + 1))
+        done
+    done
+}
+
+idle_floor() {
+    echo "==> publishing KestrelIdleFloor as ChatRoom.Server is published (Native AOT; about a minute the first time)"
+    dotnet publish bench/floors/KestrelIdleFloor/KestrelIdleFloor.csproj -c Release -r linux-x64 \
+        -o artifacts/floors/kestrel-idle -nologo -v quiet -clp:NoSummary
+    for round in $(seq 1 "$rounds"); do
+        echo -n "idle  round $round  10,000 connections ... "
+        artifacts/floors/kestrel-idle/KestrelIdleFloor "$port" >/dev/null 2>&1 &
+        local server=$!
+        # As the generator does in d: a few primer connections first, so that one-time costs are not counted.
+        "$floor" read 16 "$port" &
+        local primers=$!
+        sleep 7
+        local before
+        before=$(rss_kib "$server")
+        "$floor" read 10000 "$port" &
+        local swarm=$!
+        for _ in $(seq 1 60); do
+            [ "$(ls "/proc/$server/fd" | wc -l)" -gt 10016 ] && break
+            sleep 1
+        done
+        # Settle as d does, past the server's next collection.
+        sleep 8
+        local after
+        after=$(rss_kib "$server")
+        echo "RSS $((before / 1024)) -> $((after / 1024)) MiB  KiB per idle connection $(awk "BEGIN { printf \"%.2f\", ($after - $before) / 10000 }")"
+        kill "$swarm" "$primers" "$server" 2>/dev/null
+        wait "$swarm" "$primers" "$server" 2>/dev/null || true
+        port=$((port + 1))
+    done
+}
+
+[ "$only" = "idle" ] || send_floor
+[ "$only" = "send" ] || idle_floor
