@@ -4,11 +4,13 @@
 #         delivers for the generator's 64-byte messages) with TCP_NODELAY, paced as scenarios a, b and e pace their
 #         messages; it prints its CPU per million sends. gcc is installed if missing.
 #   idle: KestrelIdleFloor, a Kestrel connection handler that only reads, published as ChatRoom.Server is (Native
-#         AOT), with 10,000 idle connections: its resident memory per connection, to set beside scenario d.
+#         AOT), with 10,000 idle connections: its resident memory per connection, to set beside scenario d. With
+#         --chatroom <published ChatRoom.Server> (bench/run.sh leaves one in artifacts/bench-server), ChatRoom is
+#         measured the same way after it, its connections left at the nickname prompt.
 # Builds into artifacts/floors; prints each step and each figure as it comes.
 #   bench/floors/run.sh                              # both, once: about 1.5 minutes after the build
 #   bench/floors/run.sh --only send --rounds 3 --seconds 5
-#   bench/floors/run.sh --only idle --rounds 3
+#   bench/floors/run.sh --only idle --rounds 3 --chatroom artifacts/bench-server/ChatRoom.Server
 # See docs/performance.md, "what limits the server now", item 13.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -16,11 +18,13 @@ cd "$(dirname "$0")/../.."
 rounds=1
 seconds=10
 only=""
+chatroom=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) rounds="$2"; shift 2 ;;
         --seconds) seconds="$2"; shift 2 ;;
         --only) only="$2"; shift 2 ;;
+        --chatroom) chatroom="$(realpath "$2")"; shift 2 ;;
         *) echo "unknown argument: $1 (see the comment at the top of $0)" >&2; exit 2 ;;
     esac
 done
@@ -34,7 +38,7 @@ fi
 echo "==> building send-floor (the C sender and the reader both floors use)"
 mkdir -p artifacts/floors
 gcc -O2 -Wall -o artifacts/floors/send-floor bench/floors/send-floor.c
-floor=artifacts/floors/send-floor
+floor="$PWD/artifacts/floors/send-floor"
 # 10,000 connections in the idle floor: one descriptor each in the server and in the reader.
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
@@ -61,34 +65,47 @@ send_floor() {
     done
 }
 
+# Starts "$@" as a server on $port, holds 16 primer connections and then 10,000 idle ones, and prints the resident
+# memory per idle connection, read before and after as scenario d reads it.
+idle_rss() {
+    "$@" >/dev/null 2>&1 &
+    local server=$!
+    # As the generator does in d: a few primer connections first, so that one-time costs are not counted.
+    "$floor" read 16 "$port" &
+    local primers=$!
+    sleep 7
+    local before
+    before=$(rss_kib "$server")
+    "$floor" read 10000 "$port" &
+    local swarm=$!
+    for _ in $(seq 1 60); do
+        [ "$(ls "/proc/$server/fd" | wc -l)" -gt 10016 ] && break
+        sleep 1
+    done
+    # Settle as d does, past the server's next collection.
+    sleep 8
+    local after
+    after=$(rss_kib "$server")
+    echo "RSS $((before / 1024)) -> $((after / 1024)) MiB  KiB per idle connection $(awk "BEGIN { printf \"%.2f\", ($after - $before) / 10000 }")"
+    kill "$swarm" "$primers" "$server" 2>/dev/null
+    wait "$swarm" "$primers" "$server" 2>/dev/null || true
+    port=$((port + 1))
+}
+
 idle_floor() {
     echo "==> publishing KestrelIdleFloor as ChatRoom.Server is published (Native AOT; about a minute the first time)"
     dotnet publish bench/floors/KestrelIdleFloor/KestrelIdleFloor.csproj -c Release -r linux-x64 \
         -o artifacts/floors/kestrel-idle -nologo -v quiet -clp:NoSummary
     for round in $(seq 1 "$rounds"); do
-        echo -n "idle  round $round  10,000 connections ... "
-        artifacts/floors/kestrel-idle/KestrelIdleFloor "$port" >/dev/null 2>&1 &
-        local server=$!
-        # As the generator does in d: a few primer connections first, so that one-time costs are not counted.
-        "$floor" read 16 "$port" &
-        local primers=$!
-        sleep 7
-        local before
-        before=$(rss_kib "$server")
-        "$floor" read 10000 "$port" &
-        local swarm=$!
-        for _ in $(seq 1 60); do
-            [ "$(ls "/proc/$server/fd" | wc -l)" -gt 10016 ] && break
-            sleep 1
-        done
-        # Settle as d does, past the server's next collection.
-        sleep 8
-        local after
-        after=$(rss_kib "$server")
-        echo "RSS $((before / 1024)) -> $((after / 1024)) MiB  KiB per idle connection $(awk "BEGIN { printf \"%.2f\", ($after - $before) / 10000 }")"
-        kill "$swarm" "$primers" "$server" 2>/dev/null
-        wait "$swarm" "$primers" "$server" 2>/dev/null || true
-        port=$((port + 1))
+        echo -n "idle  round $round  KestrelIdleFloor, 10,000 connections ... "
+        idle_rss artifacts/floors/kestrel-idle/KestrelIdleFloor "$port"
+        if [ -n "$chatroom" ]; then
+            # The same connections, left at the nickname prompt; the Benchmark environment lifts the client limits.
+            echo -n "idle  round $round  ChatRoom (unjoined), 10,000 connections ... "
+            (cd "$(dirname "$chatroom")" &&
+                DOTNET_ENVIRONMENT=Benchmark idle_rss "./$(basename "$chatroom")" --Chat:Port="$port" --Chat:HttpPort=0)
+            port=$((port + 1))
+        fi
     done
 }
 
