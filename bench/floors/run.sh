@@ -39,6 +39,7 @@ echo "==> building send-floor (the C sender and the reader both floors use)"
 mkdir -p artifacts/floors
 gcc -O2 -Wall -o artifacts/floors/send-floor bench/floors/send-floor.c
 floor="$PWD/artifacts/floors/send-floor"
+server_log="$PWD/artifacts/floors/server.log"
 # 10,000 connections in the idle floor: one descriptor each in the server and in the reader.
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
@@ -68,18 +69,24 @@ send_floor() {
 # Starts "$@" as a server on $port, holds 16 primer connections and then 10,000 idle ones, and prints the resident
 # memory per idle connection, read before and after as scenario d reads it.
 idle_rss() {
-    "$@" >/dev/null 2>&1 &
+    "$@" >"$server_log" 2>&1 &
     local server=$!
     # As the generator does in d: a few primer connections first, so that one-time costs are not counted.
     "$floor" read 16 "$port" &
     local primers=$!
     sleep 7
-    local before
+    if ! kill -0 "$server" 2>/dev/null; then
+        echo "the server exited; its output is in $server_log" >&2
+        kill "$primers" 2>/dev/null
+        exit 1
+    fi
+    local before descriptors
     before=$(rss_kib "$server")
+    descriptors=$(ls "/proc/$server/fd" | wc -l)
     "$floor" read 10000 "$port" &
     local swarm=$!
     for _ in $(seq 1 60); do
-        [ "$(ls "/proc/$server/fd" | wc -l)" -gt 10016 ] && break
+        [ "$(ls "/proc/$server/fd" | wc -l)" -ge $((descriptors + 10000)) ] && break
         sleep 1
     done
     # Settle as d does, past the server's next collection.
