@@ -26,14 +26,8 @@ peers=(ncat)
 if [[ " $* " =~ --target[=\ ](all|ngircd)\  ]]; then
     peers+=(ngircd)
 fi
-for peer in "${peers[@]}"; do
-    if ! command -v "$peer" >/dev/null 2>&1; then
-        echo "==> installing $peer"
-        sudo=""
-        [ "$(id -u)" -eq 0 ] || sudo="sudo"
-        $sudo apt-get install -y "$peer" || { $sudo apt-get update && $sudo apt-get install -y "$peer"; }
-    fi
-done
+source bench/install-missing.sh
+install_missing "${peers[@]}"
 for peer in "${peers[@]}"; do
     echo "    $("$peer" --version 2>&1 | head -n 1)"
 done

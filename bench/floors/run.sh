@@ -29,12 +29,8 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-if ! command -v gcc >/dev/null 2>&1; then
-    echo "==> installing gcc"
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get install -y gcc || { $sudo apt-get update && $sudo apt-get install -y gcc; }
-fi
+source bench/install-missing.sh
+install_missing gcc
 echo "==> building send-floor (the C sender and the reader both floors use)"
 mkdir -p artifacts/floors
 gcc -O2 -Wall -o artifacts/floors/send-floor bench/floors/send-floor.c

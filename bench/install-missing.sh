@@ -1,0 +1,13 @@
+# Sourced by bench/run.sh and bench/floors/run.sh, from the repository root.
+# install_missing <command>...: installs with apt-get each command that is not on the path (Debian names each of
+# these packages after its command), updating the package lists once if the first attempt fails.
+install_missing() {
+    local sudo="" command
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    for command in "$@"; do
+        if ! command -v "$command" >/dev/null 2>&1; then
+            echo "==> installing $command"
+            $sudo apt-get install -y "$command" || { $sudo apt-get update && $sudo apt-get install -y "$command"; }
+        fi
+    done
+}
