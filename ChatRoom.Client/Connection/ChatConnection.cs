@@ -109,7 +109,7 @@ public sealed class ChatConnection : IAsyncDisposable
     /// <summary>Sends a structured envelope: the text of a line and the trace context it travels with.</summary>
     public async ValueTask SendAsync(ClientEnvelope envelope, CancellationToken cancellationToken)
     {
-        using (var json = new Utf8JsonWriter(_output))
+        using (var json = new Utf8JsonWriter(_output, ChatJsonEncoder.WriterOptions))
         {
             JsonSerializer.Serialize(json, envelope, ChatJsonContext.Default.ClientEnvelope);
         }
