@@ -30,8 +30,14 @@ public sealed record ChatEvent
     /// <summary>Machine-readable reason of an error or a leave, e.g. <c>nick_in_use</c>, <c>quit</c>.</summary>
     public string? Code { get; init; }
 
-    /// <summary>Who is in the room, on a <c>/who</c> reply.</summary>
+    /// <summary>Who is in the room, on a <c>/who</c> reply: the nicknames of this part (see <see cref="WhoReply"/>).</summary>
     public IReadOnlyList<string>? Users { get; init; }
+
+    /// <summary>On a reply sent in several parts: this part's number, from 1; absent when there is one part.</summary>
+    public int? Part { get; init; }
+
+    /// <summary>On a reply sent in several parts: how many parts there are.</summary>
+    public int? Parts { get; init; }
 
     /// <summary>W3C trace context of the span that sent the message (https://www.w3.org/TR/trace-context/).</summary>
     public string? Traceparent { get; init; }

@@ -24,6 +24,7 @@ public static class PlainText
         ChatEventKind.Leave => $"{e.From} left the chat!",
         ChatEventKind.Rename => $"{e.From} is now known as {e.Nick}",
         ChatEventKind.Error => ErrorPrefix + e.Text,
+        ChatEventKind.System when e.Users is { } users => $"{e.Text}: {string.Join(", ", users)}",
         _ => e.Text ?? string.Empty,
     };
 }

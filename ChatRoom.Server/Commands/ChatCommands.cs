@@ -75,8 +75,11 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
                 Rename(session, line.Argument);
                 break;
             case CommandName.Who:
-                var users = room.Who();
-                session.ReplySystem("who", $"Users here ({users.Count}): {string.Join(", ", users)}", users);
+                foreach (var part in WhoReply.Create(room.Who()))
+                {
+                    session.Reply(part);
+                }
+
                 break;
             case CommandName.Help:
                 session.ReplySystem("help", CommandHelp.Text);

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using ChatRoom.Protocol.Events;
 
@@ -28,8 +30,8 @@ public sealed class ChatJsonContextTests
     public void EveryFieldHasItsCamelCaseName()
     {
         Assert.Equal(
-            ["kind", "id", "time", "room", "from", "to", "nick", "text", "code", "users", "traceparent", "tracestate"],
-            PropertyNames(Serialize(Everything)));
+            ["kind", "id", "time", "room", "from", "to", "nick", "text", "code", "users", "part", "parts", "traceparent", "tracestate"],
+            PropertyNames(Serialize(Everything with { Part = 1, Parts = 2 })));
     }
 
     [Fact]
@@ -41,12 +43,12 @@ public sealed class ChatJsonContextTests
     }
 
     [Fact]
-    public void WhoReplyCarriesTheUsersAsAnArray()
+    public void WhoReplyListsEachNicknameOnceInTheUsersArray()
     {
-        var who = new ChatEvent { Kind = ChatEventKind.System, Time = Time, Text = "Users here (2): alice, carol", Code = "who", Users = ["alice", "carol"] };
+        var who = WhoReply.Create(["alice", "carol"]).Single() with { Time = Time };
 
         Assert.Equal(
-            """{"kind":"system","time":"2026-11-24T11:00:00+00:00","text":"Users here (2): alice, carol","code":"who","users":["alice","carol"]}""",
+            """{"kind":"system","time":"2026-11-24T11:00:00+00:00","text":"Users here (2)","code":"who","users":["alice","carol"]}""",
             Serialize(who));
     }
 
@@ -132,7 +134,17 @@ public sealed class ChatJsonContextTests
         Assert.Throws<JsonException>(() => JsonSerializer.Deserialize(json, ChatJsonContext.Default.ClientEnvelope));
     }
 
-    private static string Serialize(ChatEvent e) => JsonSerializer.Serialize(e, ChatJsonContext.Default.ChatEvent);
+    /// <summary>As the server writes a structured line (without its LF).</summary>
+    private static string Serialize(ChatEvent e)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, ChatJsonEncoder.WriterOptions))
+        {
+            JsonSerializer.Serialize(writer, e, ChatJsonContext.Default.ChatEvent);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     private static ChatEvent Deserialize(string json) =>
         JsonSerializer.Deserialize(json, ChatJsonContext.Default.ChatEvent) ?? throw new InvalidOperationException("null event");

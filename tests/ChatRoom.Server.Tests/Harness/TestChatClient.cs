@@ -30,7 +30,7 @@ public sealed class TestChatClient : IDisposable
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static readonly HashSet<string> EventFields =
-        ["kind", "id", "time", "room", "from", "to", "nick", "text", "code", "users", "traceparent", "tracestate"];
+        ["kind", "id", "time", "room", "from", "to", "nick", "text", "code", "users", "part", "parts", "traceparent", "tracestate"];
 
     private readonly Socket _socket;
     private readonly Stream _stream;
