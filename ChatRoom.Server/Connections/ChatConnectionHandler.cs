@@ -21,6 +21,8 @@ public sealed class ChatConnectionHandler(
     ChatCommands commands,
     ConnectionAdmission admission,
     IOptions<ChatOptions> options,
+    DeliveryPolicy delivery,
+    SendBudget budget,
     ChatMetrics metrics,
     ILogger<ChatSession> logger,
     TimeProvider clock) : ConnectionHandler
@@ -53,7 +55,7 @@ public sealed class ChatConnectionHandler(
         try
         {
             EnableKeepAlive(connection);
-            var session = new ChatSession(connection, room, commands, options.Value, metrics, logger, clock);
+            var session = new ChatSession(connection, room, commands, options.Value, delivery, budget, metrics, logger, clock);
             await session.RunAsync().ConfigureAwait(false);
         }
         finally

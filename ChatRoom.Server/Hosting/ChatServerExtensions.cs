@@ -2,6 +2,7 @@ using ChatRoom.Server.Commands;
 using ChatRoom.Server.Connections;
 using ChatRoom.Server.Options;
 using ChatRoom.Server.Rooms;
+using ChatRoom.Server.Sessions;
 using ChatRoom.Server.Telemetry;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -29,13 +30,18 @@ public static class ChatServerExtensions
         builder.Services.AddSingleton<Room>();
         builder.Services.AddSingleton<ChatCommands>();
         builder.Services.AddSingleton<ConnectionAdmission>();
-        builder.Services.AddHostedService<WriteTimeoutMonitor>();
+        builder.Services.AddSingleton(services => new DeliveryPolicy(DeliveryLimits.From(services.GetRequiredService<IOptions<ChatOptions>>().Value)));
+        builder.Services.AddSingleton<SendBudget>();
+        builder.Services.AddHostedService<DeliveryMonitor>();
         builder.Services.AddHostedService<RoomShutdown>();
         builder.Services.AddSingleton<MemoryReclaimer>();
         builder.Services.AddHostedService(services => services.GetRequiredService<MemoryReclaimer>());
         // Kestrel's transports take their buffers from the registered factory: ours gives memory back after a burst.
         builder.Services.AddSingleton<PageBlockPoolFactory>();
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(services => services.GetRequiredService<PageBlockPoolFactory>());
+
+        // The connections' output pipes pause a drain at the size it copies between flushes (see Outbox.MaxBytesInPipe).
+        builder.WebHost.UseSockets(sockets => sockets.MaxWriteBufferSize = Outbox.MaxBytesInPipe);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

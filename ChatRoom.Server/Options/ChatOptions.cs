@@ -29,9 +29,28 @@ public sealed class ChatOptions
     [Range(64, 1024 * 1024)]
     public int MaxLineBytes { get; set; } = 4096;
 
-    /// <summary>Bytes that may wait for one client to read them before it is disconnected as a slow consumer.</summary>
-    [Range(16 * 1024, 64 * 1024 * 1024)]
-    public int MaxSendQueueBytes { get; set; } = 256 * 1024;
+    /// <summary>
+    /// The hard cap on what one client may be owed before it is disconnected as a slow consumer: far above any burst
+    /// the flood limits allow from a roomful of senders, so that only the lag and the budget below judge a reader.
+    /// </summary>
+    [Range(16 * 1024, 1024 * 1024 * 1024)]
+    public int MaxSendQueueBytes { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>
+    /// How long the oldest line a client is owed may wait before the client is disconnected as a slow consumer: long
+    /// enough for a reader on a slow link to take a legal burst from many senders, short enough that a client which
+    /// cannot keep up with the room is not kept half a minute behind it.
+    /// </summary>
+    [DurationRange(minSeconds: 1, maxSeconds: 3600)]
+    public TimeSpan MaxSendLag { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The budget for everything owed to all clients together; when it runs out, the clients furthest behind are
+    /// disconnected first, and if those keeping up alone exceed it, senders are slowed. Unset: a quarter of the memory
+    /// available to the process (see <see cref="Rooms.DeliveryLimits.DefaultBudget"/>).
+    /// </summary>
+    [Range(1024d * 1024, 1024d * 1024 * 1024 * 1024)]
+    public long? MaxQueuedBytes { get; set; }
 
     /// <summary>Time a new connection has to choose an accepted nickname.</summary>
     [DurationRange(minSeconds: 1, maxSeconds: 3600)]

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using ChatRoom.Protocol.Events;
@@ -20,8 +21,11 @@ public sealed class EncodedEvent(ChatEvent chatEvent, long receivedTimestamp = 0
 
     public ChatEvent Event => chatEvent;
 
-    /// <summary>When the line that caused it was read (<see cref="System.Diagnostics.Stopwatch"/> timestamp), or 0.</summary>
+    /// <summary>When the line that caused it was read (<see cref="Stopwatch"/> timestamp), or 0.</summary>
     public long ReceivedTimestamp => receivedTimestamp;
+
+    /// <summary>When it was made (<see cref="Stopwatch"/> timestamp): the line's receive time when it has one.</summary>
+    public long CreatedTimestamp { get; } = receivedTimestamp != 0 ? receivedTimestamp : Stopwatch.GetTimestamp();
 
     public ReadOnlyMemory<byte> Plain => _plain ??= EncodePlain(chatEvent, viewer);
 
@@ -42,7 +46,7 @@ public sealed class EncodedEvent(ChatEvent chatEvent, long receivedTimestamp = 0
     {
         var buffer = t_jsonBuffer ??= new ArrayBufferWriter<byte>(512);
         buffer.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, ChatJsonEncoder.WriterOptions))
         {
             JsonSerializer.Serialize(writer, e, ChatJsonContext.Default.ChatEvent);
         }

@@ -6,12 +6,12 @@ public interface IRoomMember
     /// <summary>The member's nickname; null before it joins. Set only by the room, under its lock.</summary>
     string? Nickname { get; set; }
 
-    /// <summary>Bytes waiting in the member's send queue.</summary>
-    long QueuedBytes { get; }
+    /// <summary>What the member is owed at <paramref name="now"/> (a <see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
+    DeliveryState GetDeliveryState(long now);
 
-    /// <summary>Queues an event for the member without waiting; a member that cannot keep up disconnects itself.</summary>
+    /// <summary>Queues an event for the member without waiting; a member owed more than its hard cap disconnects itself.</summary>
     void Send(EncodedEvent chatEvent);
 
-    /// <summary>Disconnects the member if a write to it has been stuck longer than <paramref name="writeTimeout"/>.</summary>
-    void CheckWriteTimeout(long now, TimeSpan writeTimeout);
+    /// <summary>Disconnects the member for not keeping up, telling it why first when its socket still takes bytes.</summary>
+    void Disconnect(SlowConsumerVerdict verdict);
 }

@@ -215,15 +215,15 @@ public sealed class Room : IBroadcastSink
         }
     }
 
-    /// <summary>Disconnects members whose socket has taken nothing for longer than <paramref name="writeTimeout"/>.</summary>
-    public void CheckWriteTimeouts(TimeSpan writeTimeout)
+    /// <summary>Adds what every member is owed now to <paramref name="into"/>, for <see cref="DeliveryMonitor"/>.</summary>
+    public void CollectDelivery(List<MemberDelivery> into)
     {
         var now = Stopwatch.GetTimestamp();
         lock (_gate)
         {
             foreach (var member in _members)
             {
-                member.CheckWriteTimeout(now, writeTimeout);
+                into.Add(new MemberDelivery(member, member.GetDeliveryState(now)));
             }
         }
     }
@@ -240,12 +240,13 @@ public sealed class Room : IBroadcastSink
 
     private long QueuedBytes()
     {
+        var now = Stopwatch.GetTimestamp();
         lock (_gate)
         {
             long total = 0;
             foreach (var member in _members)
             {
-                total += member.QueuedBytes;
+                total += member.GetDeliveryState(now).QueuedBytes;
             }
 
             return total;

@@ -39,17 +39,20 @@ public sealed class ChatSession : IRoomMember
     private readonly ChatMetrics _metrics;
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
+    private readonly DeliveryPolicy _delivery;
+    private readonly SendBudget _budget;
     private readonly Outbox _outbox;
     private LineFramer _framer;
     private FloodGate _flood;
     private int _refusedLinesInARow;
+    private bool _toldToWaitForTheRoom;
     private int _reason = -1;
 
     // Fires when Kestrel asks connections to close because the server is stopping.
     private readonly CancellationToken _stopping;
 
     public ChatSession(ConnectionContext connection, Room room, ChatCommands commands, ChatOptions options,
-        ChatMetrics metrics, ILogger logger, TimeProvider clock)
+        DeliveryPolicy delivery, SendBudget budget, ChatMetrics metrics, ILogger logger, TimeProvider clock)
     {
         _connection = connection;
         _room = room;
@@ -58,7 +61,9 @@ public sealed class ChatSession : IRoomMember
         _metrics = metrics;
         _logger = logger;
         _clock = clock;
-        _outbox = new Outbox(connection.Transport.Output, options.MaxSendQueueBytes, metrics);
+        _delivery = delivery;
+        _budget = budget;
+        _outbox = new Outbox(connection.Transport.Output, delivery.Limits.MaxSendQueueBytes, metrics);
         _framer = new LineFramer(options.MaxLineBytes);
         _flood = new FloodGate(options.Flood);
         _stopping = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default;
@@ -68,8 +73,6 @@ public sealed class ChatSession : IRoomMember
 
     /// <summary>Whether this client asked for JSON output with <c>/json</c>.</summary>
     public bool IsStructured { get; private set; }
-
-    public long QueuedBytes => _outbox.QueuedBytes;
 
     /// <summary>The client's address, for logs.</summary>
     public string? RemoteEndPoint => _connection.RemoteEndPoint?.ToString();
@@ -103,21 +106,55 @@ public sealed class ChatSession : IRoomMember
         }
     }
 
-    /// <summary>Queues an event for this client; a client whose queue is full is disconnected.</summary>
+    /// <summary>Queues an event for this client; a client owed more than the hard cap is disconnected.</summary>
     public void Send(EncodedEvent chatEvent)
     {
-        if (!_outbox.TryEnqueue(chatEvent.For(IsStructured), chatEvent.ReceivedTimestamp))
+        if (!_outbox.TryEnqueue(chatEvent.For(IsStructured), chatEvent.ReceivedTimestamp, chatEvent.CreatedTimestamp))
         {
-            Abort(DisconnectReason.SlowConsumer, "send queue full: the client is not reading");
+            Disconnect(_delivery.QueueCapPassed(this, GetDeliveryState(Stopwatch.GetTimestamp())));
         }
     }
 
-    public void CheckWriteTimeout(long now, TimeSpan writeTimeout)
+    public DeliveryState GetDeliveryState(long now)
     {
-        if (_outbox.FlushPendingFor(now) > writeTimeout)
+        var oldest = _outbox.OldestQueuedTimestamp;
+        var lag = oldest == 0 || oldest > now ? TimeSpan.Zero : Stopwatch.GetElapsedTime(oldest, now);
+        return new DeliveryState(_outbox.QueuedBytes, lag, _outbox.FlushPendingFor(now));
+    }
+
+    /// <summary>
+    /// Disconnects this client for not keeping up. What it is owed is dropped at once; the reason follows what is
+    /// already in the pipe, as its last line, within the few seconds a closing session drains.
+    /// </summary>
+    public void Disconnect(SlowConsumerVerdict verdict)
+    {
+        var reason = verdict.Rule == SlowConsumerRule.WriteTimeout ? DisconnectReason.WriteTimeout : DisconnectReason.SlowConsumer;
+        if (Interlocked.CompareExchange(ref _reason, (int)reason, -1) != -1)
         {
-            Abort(DisconnectReason.WriteTimeout, $"no bytes taken for {writeTimeout.TotalSeconds:0} s");
+            return;
         }
+
+        ServerLog.SlowConsumer(_logger, Nickname, RemoteEndPoint, verdict.Rule, verdict.LogDetail);
+        // A socket that takes nothing gets no reason (it would never arrive); over the budget, neither does one whose
+        // flush has waited a while, so that what it holds is given back now rather than after a last drain.
+        if (verdict.Rule == SlowConsumerRule.WriteTimeout
+            || (verdict.Rule == SlowConsumerRule.Budget && verdict.State.FlushPending >= DeliveryPolicy.Stalled))
+        {
+            // Nothing more is queued for it from now on: in a wave of such clients, each would be owed the others' leaves.
+            _outbox.Abandon(lastWords: default);
+            _connection.Abort(new ConnectionAbortedException(verdict.LogDetail));
+            return;
+        }
+
+        var reasonLine = new EncodedEvent(new ChatEvent
+        {
+            Kind = ChatEventKind.Error,
+            Time = _clock.GetUtcNow(),
+            Code = reason.ToCode(),
+            Text = verdict.ClientMessage,
+        });
+        _outbox.Abandon(reasonLine.For(IsStructured));
+        _connection.Transport.Input.CancelPendingRead();
     }
 
     /// <summary>Sends an event meant for this client alone.</summary>
@@ -130,8 +167,8 @@ public sealed class ChatSession : IRoomMember
         Reply(new ChatEvent { Kind = ChatEventKind.Error, Code = code, Text = text });
     }
 
-    public void ReplySystem(string code, string text, IReadOnlyList<string>? users = null) =>
-        Reply(new ChatEvent { Kind = ChatEventKind.System, Code = code, Text = text, Users = users });
+    public void ReplySystem(string code, string text) =>
+        Reply(new ChatEvent { Kind = ChatEventKind.System, Code = code, Text = text });
 
     public void EnableStructuredOutput() => IsStructured = true;
 
@@ -178,6 +215,14 @@ public sealed class ChatSession : IRoomMember
                         admitted = await WaitOutFloodAsync(flood).ConfigureAwait(false);
                         DrainBatch.Open();
                         now = Stopwatch.GetTimestamp(); // a delayed line is received when the gate lets it through
+                    }
+
+                    if (admitted && Nickname is not null && _budget.IsExhausted)
+                    {
+                        DrainBatch.Run();
+                        admitted = await WaitForTheRoomAsync().ConfigureAwait(false);
+                        DrainBatch.Open();
+                        now = Stopwatch.GetTimestamp();
                     }
 
                     if (!admitted)
@@ -241,6 +286,30 @@ public sealed class ChatSession : IRoomMember
         try
         {
             await Task.Delay(verdict.Delay, _clock, _stopping).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false; // the server is stopping: OnServerStopping has said why
+        }
+    }
+
+    /// <summary>
+    /// Holds this client's next line while the room owes more than its budget to members that are all keeping up
+    /// (<see cref="SendBudget"/>); false when the server stops meanwhile.
+    /// </summary>
+    private async Task<bool> WaitForTheRoomAsync()
+    {
+        if (!_toldToWaitForTheRoom)
+        {
+            _toldToWaitForTheRoom = true;
+            ReplyError("flood", "the server is busy delivering to the room; your lines are being delayed");
+        }
+
+        try
+        {
+            await _budget.WaitAsync(_stopping).ConfigureAwait(false);
+            _toldToWaitForTheRoom = false; // told again if the room fills up again
             return true;
         }
         catch (OperationCanceledException)
@@ -393,17 +462,6 @@ public sealed class ChatSession : IRoomMember
     }
 
     private void SetReason(DisconnectReason reason) => Interlocked.CompareExchange(ref _reason, (int)reason, -1);
-
-    private void Abort(DisconnectReason reason, string message)
-    {
-        if (Interlocked.CompareExchange(ref _reason, (int)reason, -1) != -1)
-        {
-            return;
-        }
-
-        ServerLog.Disconnecting(_logger, Nickname, RemoteEndPoint, message);
-        _connection.Abort(new ConnectionAbortedException(message));
-    }
 
     private async Task CloseAsync()
     {

@@ -10,20 +10,31 @@ namespace ChatRoom.Server.Sessions;
 /// One connection's outbound bytes. Anyone may enqueue without waiting; the first item after a quiet spell starts
 /// one drain, which writes everything queued by then into the connection's pipe and flushes once per batch, so a busy
 /// room costs one syscall per batch rather than one per message. The drain runs on the thread pool, or, for lines a
-/// read loop handles, on that loop's thread once it has handled the whole read (<see cref="DrainBatch"/>). The queue
-/// is bounded in bytes: when a client stops reading, only its own queue fills, and <see cref="TryEnqueue"/> says so
-/// instead of blocking anyone. An idle outbox holds no task, timer or channel: only a four-item array kept for the
-/// next batch (longer batches borrow a larger one from the shared pool).
+/// read loop handles, on that loop's thread once it has handled the whole read (<see cref="DrainBatch"/>).
+/// The outbox knows what its client is owed (<see cref="QueuedBytes"/>) and since when
+/// (<see cref="OldestQueuedTimestamp"/>): the delivery policy judges a client by those (docs/design.md), and the
+/// outbox itself refuses only what would pass its hard cap. An idle outbox holds no task, timer or channel: only a
+/// four-item array kept for the next batch (longer batches borrow a larger one from the shared pool).
 /// </summary>
-public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics metrics) : IThreadPoolWorkItem
+public sealed class Outbox(PipeWriter output, long maxQueuedBytes, ChatMetrics metrics) : IThreadPoolWorkItem
 {
-    // Flush in the middle of a very long batch so the socket starts sending early.
-    private const int FlushThresholdBytes = 64 * 1024;
+    /// <summary>
+    /// What the connection's pipe may hold before a flush waits for the socket (Kestrel's <c>MaxWriteBufferSize</c>, set
+    /// to this by the host), and how much a drain copies into it between flushes. Small, because it is a copy per
+    /// connection: a thousand clients that stop reading each keep this much on top of what they are owed.
+    /// </summary>
+    public const int MaxBytesInPipe = 16 * 1024;
 
-    // Each outbox keeps one array this small for itself: at a human pace a batch is a line or two. Renting even
-    // those from the shared pool allocated in big rooms, where every member's array is out at once (1,000 members:
-    // 200 KB a broadcast).
+    // Each outbox keeps one array for itself, this small at first: at a human pace a batch is a line or two. Renting
+    // even those from the shared pool allocates in big rooms, where every member's array is out at once.
     private const int OwnBatchCapacity = 4;
+
+    // An outbox whose batches have needed a larger array keeps one up to this size instead: when a read holds several
+    // lines, every member of a big room needs one at once, more than the shared pool keeps.
+    private const int MaxOwnBatchCapacity = 16;
+
+    /// <summary>What one queued line costs beside its bytes: its entry, and its share of a batch array that grows by doubling.</summary>
+    public const int EntryBytes = 32;
 
     // Longer batches are rented from the shared pool up to this size. Longer still (a join storm owes every member
     // thousands of lines at once) get arrays of their own, left to the GC: the pool would keep dozens of them per core
@@ -33,41 +44,74 @@ public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics me
     private readonly Lock _gate = new();
     private Batch _pending;
     private OutboundItem[]? _spare;
-    private long _queuedBytes;
+    private long _pendingBytes;
+    private long _pendingSince;
     private bool _draining;
     private bool _completed;
     private bool _stopped;
+    private ReadOnlyMemory<byte> _lastWords;
     private TaskCompletionSource? _drained;
     private Exception? _failure;
+
+    // Written by the drain alone: the part of the batch it took that the socket has not yet taken.
+    private long _writingBytes;
+    private long _writingSince;
     private long _flushStarted;
+    private volatile bool _abandoned;
 
     /// <summary>The next outbox whose drain the same <see cref="DrainBatch"/> holds back.</summary>
     internal Outbox? NextHeld { get; set; }
 
-    /// <summary>Bytes queued and not yet taken by a drain into the pipe.</summary>
-    public long QueuedBytes => Volatile.Read(ref _queuedBytes);
+    /// <summary>
+    /// Bytes the client is owed and the memory that holds them: the lines queued here with their entries, or in the
+    /// connection's pipe, which keeps its own copy until the socket takes it (what a waiting flush wrote, and up to
+    /// <see cref="MaxBytesInPipe"/> before it).
+    /// </summary>
+    public long QueuedBytes =>
+        Volatile.Read(ref _pendingBytes) + Volatile.Read(ref _writingBytes) + (Volatile.Read(ref _flushStarted) != 0 ? MaxBytesInPipe : 0);
 
     /// <summary>
-    /// Queues <paramref name="bytes"/>, read from a client at <paramref name="receivedTimestamp"/>
-    /// (a <see cref="Stopwatch"/> timestamp, 0 when not from a client line). Returns false only when the queue is
-    /// full. Once the outbox is completed, or the peer is gone, bytes are dropped: nobody is left to read them.
+    /// When the oldest line the client is owed was queued (a <see cref="Stopwatch"/> timestamp), or 0 when it is owed
+    /// nothing: how far behind the room the client is.
     /// </summary>
-    public bool TryEnqueue(ReadOnlyMemory<byte> bytes, long receivedTimestamp)
+    public long OldestQueuedTimestamp
+    {
+        get
+        {
+            // A batch being written is older than anything queued after it.
+            var writing = Volatile.Read(ref _writingSince);
+            return writing != 0 ? writing : Volatile.Read(ref _pendingSince);
+        }
+    }
+
+    /// <summary>
+    /// Queues <paramref name="bytes"/> of an event made at <paramref name="madeTimestamp"/>, caused by a client line
+    /// read at <paramref name="receivedTimestamp"/> (0 when no line caused it; both <see cref="Stopwatch"/> timestamps).
+    /// Returns false only when the client is owed more than the hard cap allows. Once the outbox is completed or
+    /// abandoned, or the peer is gone, bytes are dropped: nobody is left to read them.
+    /// </summary>
+    public bool TryEnqueue(ReadOnlyMemory<byte> bytes, long receivedTimestamp, long madeTimestamp)
     {
         lock (_gate)
         {
-            if (_completed || _stopped)
+            if (_completed || _stopped || _abandoned)
             {
                 return true;
             }
 
-            if (_queuedBytes + bytes.Length > maxQueuedBytes)
+            var cost = bytes.Length + EntryBytes;
+            if (_pendingBytes + Volatile.Read(ref _writingBytes) + cost > maxQueuedBytes)
             {
                 return false;
             }
 
-            Append(new OutboundItem(bytes, receivedTimestamp));
-            Volatile.Write(ref _queuedBytes, _queuedBytes + bytes.Length);
+            if (_pending.Count == 0)
+            {
+                Volatile.Write(ref _pendingSince, madeTimestamp);
+            }
+
+            Append(new OutboundItem(bytes, receivedTimestamp != 0 ? receivedTimestamp : -madeTimestamp));
+            Volatile.Write(ref _pendingBytes, _pendingBytes + cost);
             if (_draining)
             {
                 return true;
@@ -84,10 +128,41 @@ public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics me
         return true;
     }
 
+    /// <summary>
+    /// Gives up on what the client is owed: everything queued is dropped at once (its memory with it), the batch being
+    /// written stops after the flush under way, and <paramref name="lastWords"/> (the reason, for a client whose
+    /// socket still takes bytes) is the last thing written. Nothing is queued afterwards.
+    /// </summary>
+    public void Abandon(ReadOnlyMemory<byte> lastWords)
+    {
+        lock (_gate)
+        {
+            if (_completed || _stopped || _abandoned)
+            {
+                return;
+            }
+
+            _abandoned = true;
+            _lastWords = lastWords;
+            Release(_pending);
+            _pending = default;
+            Volatile.Write(ref _pendingBytes, 0);
+            Volatile.Write(ref _pendingSince, 0);
+            if (_draining)
+            {
+                return; // the drain writes the last words when it takes its next batch
+            }
+
+            _draining = true;
+        }
+
+        QueueDrain();
+    }
+
     /// <summary>Queues the drain that <see cref="TryEnqueue"/> started on the thread pool.</summary>
     internal void QueueDrain() =>
         // The global queue, first in first out: a thread's local queue would serve its newest drains first and leave
-        // the recipients of an earlier broadcast waiting (2,000 clients: p99 146 ms against 112, for 4 % more in c).
+        // the recipients of an earlier broadcast waiting (docs/design.md, fan-out).
         ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
 
     /// <summary>How long the flush under way has been waiting for the peer to take bytes; zero when none is.</summary>
@@ -155,21 +230,31 @@ public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics me
     }
 
     /// <summary>
-    /// Releases the batch just <paramref name="written"/>, and takes everything queued since, or an empty batch (and
-    /// the drain ends) when nothing is.
+    /// Releases the batch just <paramref name="written"/>, and takes everything queued since (or, once abandoned, the
+    /// last words), or an empty batch (and the drain ends) when there is nothing.
     /// </summary>
     private Batch TakeBatch(Batch written)
     {
         lock (_gate)
         {
             Release(written);
+            Volatile.Write(ref _writingBytes, 0);
+            Volatile.Write(ref _writingSince, 0);
+            if (_abandoned && !_lastWords.IsEmpty && !_stopped)
+            {
+                Append(new OutboundItem(_lastWords, 0));
+                _pending.IsLastWords = true;
+                _lastWords = default;
+            }
+
             var batch = _pending;
             if (batch.Count > 0 && !_stopped)
             {
-                // Bytes count against the limit only while queued here: once taken, the pipe's own limit holds them
-                // back, as it would for any writer.
                 _pending = default;
-                Volatile.Write(ref _queuedBytes, 0);
+                Volatile.Write(ref _writingSince, batch.Items![0].Made);
+                Volatile.Write(ref _writingBytes, _pendingBytes);
+                Volatile.Write(ref _pendingBytes, 0);
+                Volatile.Write(ref _pendingSince, 0);
                 return batch;
             }
 
@@ -193,7 +278,10 @@ public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics me
             _pending = default;
             _spare = null;
             _failure = failure;
-            Volatile.Write(ref _queuedBytes, 0);
+            Volatile.Write(ref _pendingBytes, 0);
+            Volatile.Write(ref _pendingSince, 0);
+            Volatile.Write(ref _writingBytes, 0);
+            Volatile.Write(ref _writingSince, 0);
             if (failure is null)
             {
                 _drained?.TrySetResult();
@@ -205,66 +293,75 @@ public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics me
         }
     }
 
-    /// <summary>Writes and flushes <paramref name="batch"/>; false when the peer is gone.</summary>
+    /// <summary>
+    /// Writes and flushes <paramref name="batch"/>, stopping early once the outbox is abandoned; false when the peer
+    /// is gone. What the client is owed shrinks as each flush finishes.
+    /// </summary>
     private async ValueTask<bool> WriteAsync(Batch batch)
     {
         var next = 0;
-        while (next < batch.Count)
+        while (next < batch.Count && (batch.IsLastWords || !_abandoned))
         {
-            next += CopyIntoPipe(batch.Items.AsSpan(next, batch.Count - next), out var oldestInChunk);
-            if (!await FlushAsync(oldestInChunk).ConfigureAwait(false))
+            var copied = CopyIntoPipe(batch.Items.AsSpan(next, batch.Count - next), out var bytes, out var oldestReceived);
+            if (!await FlushAsync(oldestReceived).ConfigureAwait(false))
             {
                 return false;
             }
+
+            next += copied;
+            Volatile.Write(ref _writingBytes, _writingBytes - bytes - (copied * EntryBytes));
+            Volatile.Write(ref _writingSince, next < batch.Count ? batch.Items![next].Made : 0);
         }
 
         return true;
     }
 
     /// <summary>
-    /// Copies <paramref name="items"/> into the pipe until about <see cref="FlushThresholdBytes"/> are written; returns
-    /// how many were copied, and the receive time of the oldest client line among them (0 when none is one). Each
-    /// Advance takes the pipe's lock, so it is done once per buffer span, not once per line.
+    /// Copies <paramref name="items"/> into the pipe until about <see cref="MaxBytesInPipe"/> are written; returns
+    /// how many were copied, their <paramref name="bytes"/>, and the receive time of the oldest client line among them
+    /// (0 when none is one). Each Advance takes the pipe's lock, so it is done once per buffer span, not once per line.
     /// </summary>
-    private int CopyIntoPipe(ReadOnlySpan<OutboundItem> items, out long oldestReceived)
+    private int CopyIntoPipe(ReadOnlySpan<OutboundItem> items, out long bytes, out long oldestReceived)
     {
         oldestReceived = 0;
         var span = Span<byte>.Empty;
         var filled = 0;
         var copied = 0L;
         var count = 0;
-        while (count < items.Length && copied < FlushThresholdBytes)
+        while (count < items.Length && copied < MaxBytesInPipe)
         {
             var item = items[count];
             if (oldestReceived == 0)
             {
-                oldestReceived = item.ReceivedTimestamp;
+                oldestReceived = item.Received;
             }
 
-            var bytes = item.Bytes.Span;
-            if (bytes.Length > span.Length - filled)
+            var source = item.Bytes.Span;
+            if (source.Length > span.Length - filled)
             {
                 output.Advance(filled);
-                span = output.GetSpan(bytes.Length);
+                span = output.GetSpan(source.Length);
                 filled = 0;
             }
 
-            bytes.CopyTo(span[filled..]);
-            filled += bytes.Length;
-            copied += bytes.Length;
+            source.CopyTo(span[filled..]);
+            filled += source.Length;
+            copied += source.Length;
             count++;
         }
 
         output.Advance(filled);
+        bytes = copied;
         return count;
     }
 
-    private async ValueTask<bool> FlushAsync(long oldestInBatch)
+    /// <summary>Flushes what was copied, the oldest of it read from a client at <paramref name="oldest"/>, or 0.</summary>
+    private async ValueTask<bool> FlushAsync(long oldest)
     {
         Volatile.Write(ref _flushStarted, Stopwatch.GetTimestamp());
         var result = await output.FlushAsync().ConfigureAwait(false);
         Volatile.Write(ref _flushStarted, 0);
-        metrics.Flushed(oldestInBatch);
+        metrics.Flushed(oldest);
         return !result.IsCompleted && !result.IsCanceled;
     }
 
@@ -303,22 +400,36 @@ public sealed class Outbox(PipeWriter output, int maxQueuedBytes, ChatMetrics me
         }
 
         items.AsSpan(0, batch.Count).Clear();
-        if (items.Length == OwnBatchCapacity)
+        if (items.Length <= MaxOwnBatchCapacity && items.Length >= (_spare?.Length ?? 0))
         {
-            _spare = items;
+            // The larger of the two stays; the smaller one goes back where it came from (the GC, for the first one).
+            (items, _spare) = (_spare, items);
         }
-        else if (items.Length <= MaxPooledBatchCapacity)
+
+        if (items is { Length: > OwnBatchCapacity and <= MaxPooledBatchCapacity })
         {
             ArrayPool<OutboundItem>.Shared.Return(items);
         }
     }
 
-    private readonly record struct OutboundItem(ReadOnlyMemory<byte> Bytes, long ReceivedTimestamp);
+    /// <summary>
+    /// A line and when it was made, in one field: the receive time of the client line behind it, or, negated, when the
+    /// server made it (the delivery metric times only the former).
+    /// </summary>
+    private readonly record struct OutboundItem(ReadOnlyMemory<byte> Bytes, long Timestamp)
+    {
+        public long Made => Math.Abs(Timestamp);
+
+        public long Received => Math.Max(Timestamp, 0);
+    }
 
     /// <summary>Items queued between two drains: the first <see cref="Count"/> of <see cref="Items"/>.</summary>
     private struct Batch
     {
         public OutboundItem[]? Items;
         public int Count;
+
+        /// <summary>The batch holds only the reason an abandoned outbox gives its client.</summary>
+        public bool IsLastWords;
     }
 }

@@ -1,3 +1,4 @@
+using ChatRoom.Server.Rooms;
 using Microsoft.Extensions.Logging;
 
 namespace ChatRoom.Server.Telemetry;
@@ -17,8 +18,8 @@ public static partial class ServerLog
     [LoggerMessage(4, LogLevel.Warning, "Refused connection from {RemoteEndPoint}: {Reason}")]
     public static partial void Refused(ILogger logger, string? remoteEndPoint, string reason);
 
-    [LoggerMessage(5, LogLevel.Warning, "Disconnecting {Nick} at {RemoteEndPoint}: {Reason}")]
-    public static partial void Disconnecting(ILogger logger, string? nick, string? remoteEndPoint, string reason);
+    [LoggerMessage(5, LogLevel.Warning, "Disconnecting {Nick} at {RemoteEndPoint}, not keeping up ({Rule}): {Detail}")]
+    public static partial void SlowConsumer(ILogger logger, string? nick, string? remoteEndPoint, SlowConsumerRule rule, string detail);
 
     [LoggerMessage(6, LogLevel.Debug, "Refused input from {Nick} at {RemoteEndPoint}: {Code}")]
     public static partial void RefusedInput(ILogger logger, string? nick, string? remoteEndPoint, string code);

@@ -7,14 +7,14 @@ public sealed class CountingMember : IRoomMember
 {
     public string? Nickname { get; set; }
 
-    public long QueuedBytes => 0;
-
     /// <summary>Bytes handed over so far: keeps the encoding from being optimised away.</summary>
     public long TakenBytes { get; private set; }
 
     public void Send(EncodedEvent chatEvent) => TakenBytes += chatEvent.Plain.Length;
 
-    public void CheckWriteTimeout(long now, TimeSpan writeTimeout)
+    public DeliveryState GetDeliveryState(long now) => default;
+
+    public void Disconnect(SlowConsumerVerdict verdict)
     {
     }
 }

@@ -30,11 +30,11 @@ public sealed class OutboxMember : IRoomMember, IDisposable
 
     public string? Nickname { get; set; }
 
-    public long QueuedBytes => _outbox.QueuedBytes;
+    public DeliveryState GetDeliveryState(long now) => new(_outbox.QueuedBytes, TimeSpan.Zero, TimeSpan.Zero);
 
-    public void Send(EncodedEvent chatEvent) => _ = _outbox.TryEnqueue(chatEvent.Plain, chatEvent.ReceivedTimestamp);
+    public void Send(EncodedEvent chatEvent) => _ = _outbox.TryEnqueue(chatEvent.Plain, chatEvent.ReceivedTimestamp, chatEvent.CreatedTimestamp);
 
-    public void CheckWriteTimeout(long now, TimeSpan writeTimeout)
+    public void Disconnect(SlowConsumerVerdict verdict)
     {
     }
 

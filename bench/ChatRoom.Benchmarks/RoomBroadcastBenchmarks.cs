@@ -51,7 +51,7 @@ public class RoomBroadcastBenchmarks : IDisposable
         }
 
         // The join announcements are not the benchmark's: let their last flushes land before counting starts.
-        SpinWait.SpinUntil(() => _members.All(member => member.QueuedBytes == 0));
+        SpinWait.SpinUntil(() => _members.All(member => member.GetDeliveryState(0).QueuedBytes == 0));
         Thread.Sleep(SettleMilliseconds);
         foreach (var member in _members.OfType<OutboxMember>())
         {
