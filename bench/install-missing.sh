@@ -1,6 +1,5 @@
-# Sourced by bench/run.sh and bench/floors/run.sh, from the repository root.
-# install_missing <command>...: installs with apt-get each command that is not on the path (Debian names each of
-# these packages after its command), updating the package lists once if the first attempt fails.
+# Sourced by bench/run.sh and bench/floors/run.sh: install_missing <command>... installs with apt-get each command
+# not on the path (Debian names these packages after their commands), updating the package lists once if needed.
 install_missing() {
     local sudo="" command
     [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -1,13 +1,6 @@
 #!/usr/bin/env bash
-# Runs the fan-out load generator against ChatRoom, ncat --chat and ngIRCd: raises the open-files limit, installs
-# ncat (and ngircd, when asked for) if missing, publishes the server as the image ships it (Native AOT) and builds
-# the generator, then runs the generator with the arguments given. Pass --server <path> to measure another build (e.g. the JIT one:
-# ChatRoom.Server/bin/Release/net10.0/ChatRoom.Server.dll after `dotnet build ChatRoom.Server -c Release`).
-#   bench/run.sh --scenario all                  # everything, ChatRoom and ncat (2–4 minutes)
-#   bench/run.sh --scenario a,c --target chatroom
-#   bench/run.sh --scenario a,b,c,e --target all # ChatRoom, ncat and ngIRCd
-#   bench/run.sh --help
-# See docs/performance.md.
+# Runs the load generator (its arguments are this script's) against the server published as the image ships it.
+# Output: the results table, and bench/results/<UTC time>.json; usage and every option: docs/benchmarking.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +25,7 @@ for peer in "${peers[@]}"; do
     echo "    $("$peer" --version 2>&1 | head -n 1)"
 done
 
+# Unless --server names another build (e.g. the JIT one, ChatRoom.Server.dll), measure the Native AOT publish.
 server=()
 if [[ " $* " != *" --server"* ]]; then
     echo "==> publishing ChatRoom.Server as in the image (Native AOT) to artifacts/bench-server (about a minute the first time)"

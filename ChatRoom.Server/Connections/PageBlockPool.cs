@@ -8,12 +8,12 @@ namespace ChatRoom.Server.Connections;
 /// <summary>
 /// The buffers under every connection's pipes, given to Kestrel's transports in place of its own pool: 4 KiB blocks,
 /// each exactly one page of a pinned slab. In a join storm every member is owed lines at once, so every connection's
-/// output pipe holds a block; Kestrel's pool keeps all of them afterwards (40 MB for 10,000 connections), evicting 5 %
-/// every 10 s once idle, and an evicted block, pinned in the GC's heap, leaves a hole there rather than memory given
-/// back. Here <see cref="Trim"/>, called every second, gives the pages of blocks that stayed free for the whole
-/// interval back to the kernel (Linux: <c>madvise(MADV_DONTNEED)</c>) beyond <see cref="MaxRetainedBlocks"/>; such a
-/// page comes back zeroed when next written. Nothing is given back in the middle of a burst, when blocks are reused
-/// at once. An idle connection holds no block: the transport waits for data before it rents one.
+/// output pipe holds a block; Kestrel's pool keeps all of them afterwards, evicting a few at a time once idle, and an
+/// evicted block, pinned in the GC's heap, leaves a hole there rather than memory given back. Here <see cref="Trim"/>,
+/// called every second, gives the pages of blocks that stayed free for the whole interval back to the kernel (Linux:
+/// <c>madvise(MADV_DONTNEED)</c>) beyond <see cref="MaxRetainedBlocks"/>; such a page comes back zeroed when next
+/// written. Nothing is given back in the middle of a burst, when blocks are reused at once. An idle connection holds no
+/// block: the transport waits for data before it rents one.
 /// </summary>
 public sealed unsafe partial class PageBlockPool : MemoryPool<byte>
 {
@@ -21,8 +21,8 @@ public sealed unsafe partial class PageBlockPool : MemoryPool<byte>
 
     /// <summary>
     /// 1 MiB: what a room of hundreds has in flight at once. Under a steady load every block is used within each
-    /// interval and none is given back, whatever this is; it bounds what an idle server keeps after a burst (4 MiB
-    /// kept cost d 0.7 KiB more per idle connection and the storm campaign 4 MiB, with c and e no faster).
+    /// interval and none is given back, whatever this is; it bounds what an idle server keeps after a burst. A larger
+    /// reserve only made idle connections heavier, with no throughput gained (docs/performance.md, memory).
     /// </summary>
     public const int MaxRetainedBlocks = 256;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using ChatRoom.LoadGen.Hosting;
 
-// The fan-out load generator: starts ChatRoom and/or `ncat --chat`, drives scenarios a–e against them and reports
-// throughput, delivery ratio, latency percentiles, server CPU and memory. See docs/performance.md and `--help`.
+// The fan-out load generator: starts ChatRoom, `ncat --chat` or ngIRCd, drives scenarios a–e against them and reports
+// throughput, delivery ratio, latency percentiles, server CPU and memory. See docs/benchmarking.md and `--help`.
 // Ctrl+C cancels the run: every server it started is killed before it exits.
 return await LoadGenCommandLine.Create()
     .Parse(args)

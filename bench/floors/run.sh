@@ -1,17 +1,6 @@
 #!/usr/bin/env bash
-# The floors under ChatRoom's figures: what the machine costs before any chat server code runs.
-#   send: a C program (send-floor.c) that does nothing but send one 70-byte line to each recipient (the size ChatRoom
-#         delivers for the generator's 64-byte messages) with TCP_NODELAY, paced as scenarios a, b and e pace their
-#         messages; it prints its CPU per million sends. gcc is installed if missing.
-#   idle: KestrelIdleFloor, a Kestrel connection handler that only reads, published as ChatRoom.Server is (Native
-#         AOT), with 10,000 idle connections: its resident memory per connection, to set beside scenario d. With
-#         --chatroom <published ChatRoom.Server> (bench/run.sh leaves one in artifacts/bench-server), ChatRoom is
-#         measured the same way after it, its connections left at the nickname prompt.
-# Builds into artifacts/floors; prints each step and each figure as it comes.
-#   bench/floors/run.sh                              # both, once: about 1.5 minutes after the build
-#   bench/floors/run.sh --only send --rounds 3 --seconds 5
-#   bench/floors/run.sh --only idle --rounds 3 --chatroom artifacts/bench-server/ChatRoom.Server
-# See docs/performance.md, "what limits the server now", item 13.
+# Measures the floors under ChatRoom's figures: a C sender's CPU per million sends, Kestrel's memory per connection.
+# Output: each figure as it comes, builds in artifacts/floors; options (--only, --rounds ...): docs/benchmarking.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -25,7 +14,7 @@ while [ $# -gt 0 ]; do
         --seconds) seconds="$2"; shift 2 ;;
         --only) only="$2"; shift 2 ;;
         --chatroom) chatroom="$(realpath "$2")"; shift 2 ;;
-        *) echo "unknown argument: $1 (see the comment at the top of $0)" >&2; exit 2 ;;
+        *) echo "unknown argument: $1 (options: --only send|idle, --rounds N, --seconds N, --chatroom PATH)" >&2; exit 2 ;;
     esac
 done
 

@@ -3,7 +3,7 @@
 // with one send() apiece (the pattern of scenarios a, b and e at a human pace), then prints its own CPU time per
 // million sends. `send-floor read` connects N sockets and reads everything with one epoll loop, as a client swarm
 // would (run.sh also uses it to hold the idle floor's 10,000 connections). On loopback the sender's send() also runs the receiver's TCP input and wakes it, so this is the least CPU
-// any chat server can spend per delivery when each delivery is its own segment. See docs/performance.md.
+// any chat server can spend per delivery when each delivery is its own segment. See docs/benchmarking.md.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>

@@ -21,8 +21,8 @@ public sealed class LoadConnection : IAsyncDisposable
     // Lines here are a few dozen bytes; a rare longer one that straddles two segments is copied to the pool.
     private const int StackLineBytes = 256;
 
-    // 4 KiB reads: with 16 KiB ones, perf showed a tenth of the generator's CPU in scenario e allocating fresh read
-    // buffers (the shared pool's 16 KiB arrays ran out), and e's p99 was 93 ms against 68 (mean of 4 and 5 runs).
+    // 4 KiB reads: with thousands of connections the shared pool runs out of larger arrays, and allocating fresh read
+    // buffers takes the generator's CPU from the machine it shares with the server (bench/HISTORY.md, 2026-12-02).
     private static readonly StreamPipeReaderOptions ReaderOptions =
         new(bufferSize: 4 * 1024, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true);
 
