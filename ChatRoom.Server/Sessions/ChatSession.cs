@@ -164,7 +164,7 @@ public sealed class ChatSession : IRoomMember
             if (!_readAnything && !buffer.IsEmpty)
             {
                 _readAnything = true;
-                if (buffer.FirstSpan[0] == TlsHandshakeRecord)
+                if (buffer.FirstSpan[0] == TlsHandshakeRecord && _connection.Features.Get<ITlsHandshakeFeature>() is null)
                 {
                     RefuseForeignProtocol("TLS");
                     return;
