@@ -17,7 +17,7 @@ public readonly record struct ChatLine(CommandName Command, string Argument, str
 
         if (line.StartsWith("//", StringComparison.Ordinal))
         {
-            return new ChatLine(CommandName.None, line[1..], string.Empty);
+            return new ChatLine(CommandName.None, Unescape(line), string.Empty);
         }
 
         var space = line.IndexOf(' ', StringComparison.Ordinal);
@@ -26,12 +26,15 @@ public readonly record struct ChatLine(CommandName Command, string Argument, str
         return new ChatLine(Lookup(name), argument, name);
     }
 
-    /// <summary>Splits "target rest of text" for <c>/msg</c>.</summary>
+    /// <summary>Splits "target rest of text" for <c>/msg</c>; the text is unescaped as a plain line's is.</summary>
     public static (string Target, string Text) SplitTarget(string argument)
     {
         var space = argument.IndexOf(' ', StringComparison.Ordinal);
-        return space < 0 ? (argument, string.Empty) : (argument[..space], argument[(space + 1)..].TrimStart(' '));
+        return space < 0 ? (argument, string.Empty) : (argument[..space], Unescape(argument[(space + 1)..].TrimStart(' ')));
     }
+
+    /// <summary>Text written with a leading "//" (so that it is not a command) loses one '/'; other text is itself.</summary>
+    public static string Unescape(string text) => text.StartsWith("//", StringComparison.Ordinal) ? text[1..] : text;
 
     // ASCII names only: with ICU, ToUpperInvariant maps 'ſ' (U+017F) to 'S', which would make "/mſg" a /msg.
     private static CommandName Lookup(string name) => !System.Text.Ascii.IsValid(name) ? CommandName.Unknown : name.ToUpperInvariant() switch

@@ -14,43 +14,46 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
     private static readonly ChatEvent Welcome =
         new() { Kind = ChatEventKind.System, Code = "welcome", Text = PlainText.Welcome };
 
-    /// <summary>A line from a client that has no nickname yet: a nickname candidate, or /json, /ping, /quit.</summary>
-    public void Handshake(ChatSession session, ChatLine line, string text)
+    /// <summary>
+    /// A line from a client that has no nickname yet: a nickname candidate, or /json, /ping, /quit. False when the line
+    /// was refused (the client has been told why; the session counts it and asks again).
+    /// </summary>
+    public bool Handshake(ChatSession session, ChatLine line, string text)
     {
         switch (line.Command)
         {
             case CommandName.Json:
                 EnableStructuredOutput(session);
                 PromptForNickname(session);
-                return;
+                return true;
             case CommandName.Ping:
                 Pong(session, line.Argument);
-                return;
+                return true;
             case CommandName.Quit:
                 session.Quit();
-                return;
+                return true;
             case CommandName.Nick:
                 // Accept "/nick alice" as an answer too: some clients speak commands from the start.
                 text = line.Argument;
                 break;
         }
 
-        if (TryNormalizeNickname(session, text, out var nickname))
+        if (!TryNormalizeNickname(session, text, out var nickname))
         {
-            switch (room.TryJoin(session, nickname, Welcome))
-            {
-                case JoinResult.Joined:
-                    ServerLog.Joined(logger, nickname, session.RemoteEndPoint);
-                    return;
-                case JoinResult.Closed:
-                    return; // the session tells it the server is stopping
-                default:
-                    RefuseNickInUse(session, nickname);
-                    break;
-            }
+            return false;
         }
 
-        PromptForNickname(session);
+        switch (room.TryJoin(session, nickname, Welcome))
+        {
+            case JoinResult.Joined:
+                ServerLog.Joined(logger, nickname, session.RemoteEndPoint);
+                return true;
+            case JoinResult.Closed:
+                return true; // the session tells it the server is stopping
+            default:
+                RefuseNickInUse(session, nickname);
+                return false;
+        }
     }
 
     /// <summary>Asks (again) for a nickname: every refusal during the handshake ends with this.</summary>
@@ -66,7 +69,7 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
                 Say(session, ChatEventKind.Message, line.Argument, trace, receivedTimestamp);
                 break;
             case CommandName.Me when line.Argument.Length > 0:
-                Say(session, ChatEventKind.Action, line.Argument, trace, receivedTimestamp);
+                Say(session, ChatEventKind.Action, ChatLine.Unescape(line.Argument), trace, receivedTimestamp);
                 break;
             case CommandName.Msg:
                 Whisper(session, line.Argument, trace, receivedTimestamp);

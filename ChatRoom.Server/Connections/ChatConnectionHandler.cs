@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using ChatRoom.Server.Commands;
 using ChatRoom.Server.Options;
@@ -7,19 +6,20 @@ using ChatRoom.Server.Sessions;
 using ChatRoom.Server.Telemetry;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ChatRoom.Server.Connections;
 
 /// <summary>
-/// Kestrel hands every connection on the chat port to this handler; the connection lives as long as
-/// <see cref="OnConnectedAsync"/> runs. It admits or refuses the newcomer and runs its <see cref="ChatSession"/>.
+/// Kestrel hands every chat connection to this handler once <see cref="AdmissionMiddleware"/> has admitted it (and TLS,
+/// on the TLS port, is done); the connection lives as long as <see cref="OnConnectedAsync"/> runs. It runs the
+/// newcomer's <see cref="ChatSession"/> within the connection's <see cref="HandshakeDeadline"/>.
 /// </summary>
 public sealed class ChatConnectionHandler(
     Room room,
     ChatCommands commands,
-    ConnectionAdmission admission,
     IOptions<ChatOptions> options,
     DeliveryPolicy delivery,
     SendBudget budget,
@@ -33,35 +33,17 @@ public sealed class ChatConnectionHandler(
     private const int IpProtocolTcp = 6;
     private const int TcpUserTimeout = 18;
 
-    private static readonly byte[] ServerFullLine = "ERR server is full\n"u8.ToArray();
-    private static readonly byte[] TooManyFromAddressLine = "ERR too many connections from your address\n"u8.ToArray();
-
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
-        metrics.ConnectionOpened();
-        var address = (connection.RemoteEndPoint as IPEndPoint)?.Address;
-        if (address is { IsIPv4MappedToIPv6: true })
+        var deadline = connection.Features.GetRequiredFeature<HandshakeDeadline>();
+        if (!deadline.TryStartSession())
         {
-            address = address.MapToIPv4();
+            return; // the deadline passed during TLS: the connection is being aborted
         }
 
-        var refusal = admission.TryAdmit(address);
-        if (refusal != ConnectionAdmission.Refusal.None)
-        {
-            await RefuseAsync(connection, refusal).ConfigureAwait(false);
-            return;
-        }
-
-        try
-        {
-            EnableKeepAlive(connection);
-            var session = new ChatSession(connection, room, commands, options.Value, delivery, budget, metrics, logger, clock);
-            await session.RunAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            admission.Release(address);
-        }
+        EnableKeepAlive(connection);
+        var session = new ChatSession(connection, room, commands, options.Value, delivery, budget, metrics, logger, clock);
+        await session.RunAsync(deadline).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -88,22 +70,5 @@ public sealed class ChatConnectionHandler(
             var userTimeout = settings.KeepAliveTime + (KeepAliveProbes * settings.KeepAliveInterval);
             socket.SetRawSocketOption(IpProtocolTcp, TcpUserTimeout, BitConverter.GetBytes((int)userTimeout.TotalMilliseconds));
         }
-    }
-
-    private async Task RefuseAsync(ConnectionContext connection, ConnectionAdmission.Refusal refusal)
-    {
-        var full = refusal == ConnectionAdmission.Refusal.ServerFull;
-        ServerLog.Refused(logger, connection.RemoteEndPoint?.ToString(), full ? "server is full" : "too many connections from its address");
-        try
-        {
-            // Written straight to the pipe: the newcomer never gets a session or an outbox.
-            await connection.Transport.Output.WriteAsync(full ? ServerFullLine : TooManyFromAddressLine).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or ConnectionResetException or ConnectionAbortedException)
-        {
-            // It left before hearing why.
-        }
-
-        metrics.ConnectionClosed(full ? DisconnectReason.ServerFull : DisconnectReason.AddressLimit);
     }
 }

@@ -33,6 +33,7 @@ public sealed unsafe partial class PageBlockPool : MemoryPool<byte>
     private readonly ConcurrentQueue<Block> _resident = new();
     private readonly ConcurrentQueue<Block> _released = new();
     private long _allocatedBytes;
+    private int _rentedCount;
     private int _residentCount;
     private int _lowWater;
     private volatile bool _disposed;
@@ -45,10 +46,14 @@ public sealed unsafe partial class PageBlockPool : MemoryPool<byte>
     /// <summary>The slabs' size, resident or not.</summary>
     public long AllocatedBytes => Volatile.Read(ref _allocatedBytes);
 
+    /// <summary>Blocks the pipes hold now.</summary>
+    public int RentedBlocks => Volatile.Read(ref _rentedCount);
+
     public override IMemoryOwner<byte> Rent(int minBufferSize = -1)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(minBufferSize, BlockSize);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        Interlocked.Increment(ref _rentedCount);
         if (_resident.TryDequeue(out var block))
         {
             var resident = Interlocked.Decrement(ref _residentCount);
@@ -111,6 +116,7 @@ public sealed unsafe partial class PageBlockPool : MemoryPool<byte>
 
     private void Return(Block block)
     {
+        Interlocked.Decrement(ref _rentedCount);
         if (_disposed)
         {
             return;

@@ -5,7 +5,7 @@ public static class ChatServerApp
 {
     public static WebApplication Create(string[] args)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        var builder = WebApplication.CreateSlimBuilder(ServerHostOptions.For(args));
 
         builder.AddServiceDefaults();
         builder.AddChatServer();

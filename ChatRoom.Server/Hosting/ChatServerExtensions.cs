@@ -7,6 +7,7 @@ using ChatRoom.Server.Telemetry;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Options;
 
 namespace ChatRoom.Server.Hosting;
@@ -14,6 +15,10 @@ namespace ChatRoom.Server.Hosting;
 /// <summary>Registers the chat server: options, the room, and Kestrel's listeners (chat, TLS chat if configured, HTTP).</summary>
 public static class ChatServerExtensions
 {
+    // Health requests are one short GET: a connection that is idle, or slow to send its headers, is closed soon.
+    private static readonly TimeSpan HealthKeepAliveTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan HealthRequestHeadersTimeout = TimeSpan.FromSeconds(5);
+
     public static WebApplicationBuilder AddChatServer(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<ChatOptions>()
@@ -30,18 +35,26 @@ public static class ChatServerExtensions
         builder.Services.AddSingleton<Room>();
         builder.Services.AddSingleton<ChatCommands>();
         builder.Services.AddSingleton<ConnectionAdmission>();
+        builder.Services.AddSingleton<AdmissionMiddleware>();
         builder.Services.AddSingleton(services => new DeliveryPolicy(DeliveryLimits.From(services.GetRequiredService<IOptions<ChatOptions>>().Value)));
         builder.Services.AddSingleton<SendBudget>();
         builder.Services.AddHostedService<DeliveryMonitor>();
+        builder.Services.AddOptions<SocketTransportOptions>().Configure<IOptions<ChatOptions>>((socket, chat) =>
+        {
+            // While flood control delays a client its reads pause once two lines' worth is buffered, so TCP pushes back
+            // on it alone and a throttled connection holds no more than that (Kestrel's default is 1 MiB).
+            socket.MaxReadBufferSize = 2L * chat.Value.MaxLineBytes;
+
+            // A drain waits for the socket once its pipe holds what it copies between flushes (Outbox.MaxBytesInPipe):
+            // that copy is per connection, so it stays small.
+            socket.MaxWriteBufferSize = Outbox.MaxBytesInPipe;
+        });
         builder.Services.AddHostedService<RoomShutdown>();
         builder.Services.AddSingleton<MemoryReclaimer>();
         builder.Services.AddHostedService(services => services.GetRequiredService<MemoryReclaimer>());
         // Kestrel's transports take their buffers from the registered factory: ours gives memory back after a burst.
         builder.Services.AddSingleton<PageBlockPoolFactory>();
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(services => services.GetRequiredService<PageBlockPoolFactory>());
-
-        // The connections' output pipes pause a drain at the size it copies between flushes (see Outbox.MaxBytesInPipe).
-        builder.WebHost.UseSockets(sockets => sockets.MaxWriteBufferSize = Outbox.MaxBytesInPipe);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -52,17 +65,29 @@ public static class ChatServerExtensions
                 ServerLog.FloodControlOff(kestrel.ApplicationServices.GetRequiredService<ILogger<ChatConnectionHandler>>());
             }
 
+            // Admission and the handshake deadline come first on every chat port, ahead of TLS (AdmissionMiddleware).
+            var admission = kestrel.ApplicationServices.GetRequiredService<AdmissionMiddleware>();
+            Func<ConnectionDelegate, ConnectionDelegate> admit = next => connection => admission.OnConnectionAsync(connection, next);
+
             // Chat first, then TLS chat, then HTTP: tests and tools find the ports in that order of the bound addresses.
-            Listen(kestrel, options, options.Port, listen => listen.UseConnectionHandler<ChatConnectionHandler>());
+            Listen(kestrel, options, options.Port, listen => listen.Use(admit).UseConnectionHandler<ChatConnectionHandler>());
             if (options.Tls.Port is { } tlsPort)
             {
                 var certificate = TlsCertificate.Load(options.Tls);
-                Listen(kestrel, options, tlsPort, listen => listen
-                    .UseHttps(new HttpsConnectionAdapterOptions { ServerCertificate = certificate, HandshakeTimeout = options.HandshakeTimeout })
-                    .UseConnectionHandler<ChatConnectionHandler>());
+                Listen(kestrel, options, tlsPort, listen =>
+                {
+                    listen.Use(admit);
+                    listen.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificate = certificate, HandshakeTimeout = options.HandshakeTimeout })
+                        .UseConnectionHandler<ChatConnectionHandler>();
+                });
             }
 
-            Listen(kestrel, options, options.HttpPort, _ => { });
+            // These limits concern HTTP connections only, which is to say the health port's.
+            kestrel.Limits.KeepAliveTimeout = HealthKeepAliveTimeout;
+            kestrel.Limits.RequestHeadersTimeout = HealthRequestHeadersTimeout;
+            var healthLimit = new HealthConnectionLimit(
+                options.HealthMaxConnections, kestrel.ApplicationServices.GetRequiredService<ILogger<HealthConnectionLimit>>());
+            Listen(kestrel, options, options.HttpPort, listen => listen.Use(next => connection => healthLimit.OnConnectionAsync(connection, next)));
         });
 
         return builder;

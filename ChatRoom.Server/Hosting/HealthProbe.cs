@@ -16,7 +16,7 @@ public static class HealthProbe
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var configuration = WebApplication.CreateSlimBuilder(args).Configuration;
+        var configuration = WebApplication.CreateSlimBuilder(ServerHostOptions.For(args)).Configuration;
         var section = configuration.GetSection(ChatOptions.SectionName);
 
         var address = ListenAddressAttribute.Parse(section[nameof(ChatOptions.Host)] ?? "127.0.0.1") ?? IPAddress.Loopback;

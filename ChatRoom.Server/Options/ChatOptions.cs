@@ -25,6 +25,10 @@ public sealed class ChatOptions
     [Range(0, 65535)]
     public int HttpPort { get; set; } = 55556;
 
+    /// <summary>Connections the HTTP (health) port serves at once; more are closed at once. A probe needs one or two.</summary>
+    [Range(1, 10_000)]
+    public int HealthMaxConnections { get; set; } = 16;
+
     /// <summary>Longest accepted line in bytes, not counting its line end.</summary>
     [Range(64, 1024 * 1024)]
     public int MaxLineBytes { get; set; } = 4096;

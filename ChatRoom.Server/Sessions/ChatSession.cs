@@ -8,6 +8,7 @@ using ChatRoom.Protocol.Events;
 using ChatRoom.Protocol.Framing;
 using ChatRoom.Protocol.Text;
 using ChatRoom.Server.Commands;
+using ChatRoom.Server.Connections;
 using ChatRoom.Server.Options;
 using ChatRoom.Server.Rooms;
 using ChatRoom.Server.Telemetry;
@@ -28,9 +29,12 @@ public sealed class ChatSession : IRoomMember
     // Long enough for a reading client to take its last lines, short enough that a silent one cannot hold us.
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
-    // Refused lines in a row (not text, too long, bad JSON) after which the peer is taken for something that does not
-    // speak this protocol at all (random bytes, a TLS or HTTP client on the wrong port) and disconnected.
+    // Refused lines in a row (not text, too long, bad JSON, a refused nickname) after which the peer is taken for
+    // something that does not speak this protocol at all (random bytes, a client of another protocol) and disconnected.
     private const int MaxRefusedLinesInARow = 20;
+
+    // The first byte of a TLS record carrying a handshake (a ClientHello): a TLS client on the plaintext port.
+    private const byte TlsHandshakeRecord = 0x16;
 
     private readonly ConnectionContext _connection;
     private readonly Room _room;
@@ -46,6 +50,7 @@ public sealed class ChatSession : IRoomMember
     private FloodGate _flood;
     private int _refusedLinesInARow;
     private bool _toldToWaitForTheRoom;
+    private bool _readAnything;
     private int _reason = -1;
 
     // Fires when Kestrel asks connections to close because the server is stopping.
@@ -79,14 +84,14 @@ public sealed class ChatSession : IRoomMember
 
     private DisconnectReason? Reason => _reason < 0 ? null : (DisconnectReason)_reason;
 
-    public async Task RunAsync()
+    /// <summary>Runs the conversation; the handshake must end within <paramref name="handshakeDeadline"/>.</summary>
+    public async Task RunAsync(HandshakeDeadline handshakeDeadline)
     {
         _commands.PromptForNickname(this);
         using var stopping = _stopping.Register(static session => ((ChatSession)session!).OnServerStopping(), this);
         try
         {
-            using var handshakeTimeout = new CancellationTokenSource(_options.HandshakeTimeout, _clock);
-            await ReadLoopAsync(handshakeTimeout).ConfigureAwait(false);
+            await ReadLoopAsync(handshakeDeadline).ConfigureAwait(false);
         }
         catch (ConnectionResetException)
         {
@@ -175,7 +180,7 @@ public sealed class ChatSession : IRoomMember
     /// <summary>Ends the conversation after what is already queued has been written.</summary>
     public void Quit() => SetReason(DisconnectReason.Quit);
 
-    private async Task ReadLoopAsync(CancellationTokenSource handshakeTimeout)
+    private async Task ReadLoopAsync(HandshakeDeadline handshakeDeadline)
     {
         var input = _connection.Transport.Input;
         while (true)
@@ -183,9 +188,9 @@ public sealed class ChatSession : IRoomMember
             ReadResult result;
             try
             {
-                result = await input.ReadAsync(Nickname is null ? handshakeTimeout.Token : default).ConfigureAwait(false);
+                result = await input.ReadAsync(Nickname is null ? handshakeDeadline.Token : default).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (handshakeTimeout.IsCancellationRequested)
+            catch (OperationCanceledException) when (handshakeDeadline.IsExpired)
             {
                 SetReason(DisconnectReason.HandshakeTimeout);
                 ReplyError("handshake_timeout", "handshake timed out");
@@ -193,6 +198,16 @@ public sealed class ChatSession : IRoomMember
             }
 
             var buffer = result.Buffer;
+            if (!_readAnything && !buffer.IsEmpty)
+            {
+                _readAnything = true;
+                if (buffer.FirstSpan[0] == TlsHandshakeRecord && _connection.Features.Get<ITlsHandshakeFeature>() is null)
+                {
+                    RefuseForeignProtocol("TLS");
+                    return;
+                }
+            }
+
             var keepReading = true;
             DrainBatch.Open();
             try
@@ -249,7 +264,7 @@ public sealed class ChatSession : IRoomMember
             if (Nickname is not null)
             {
                 // Joined: stop the handshake timer now rather than when the connection ends (a timer per idle user).
-                handshakeTimeout.Dispose();
+                handshakeDeadline.Dispose();
             }
 
             if (!keepReading || result.IsCanceled)
@@ -321,43 +336,66 @@ public sealed class ChatSession : IRoomMember
     /// <summary>Handles one complete line; false when the conversation is over.</summary>
     private bool HandleLine(in ReadOnlySequence<byte> line, long receivedTimestamp)
     {
-        if (line.IsEmpty)
+        if (line.IsEmpty && Nickname is not null)
         {
-            return true;
+            return true; // an empty nickname, on the other hand, is refused and told so
         }
 
         var trace = TraceContext.None;
-        if (!TryDecode(line, out var text) || (IsStructured && text[0] == '{' && !TryOpenEnvelope(ref text, out trace)))
+        if (!TryDecode(line, out var text) || (IsStructured && text.StartsWith('{') && !TryOpenEnvelope(ref text, out trace)))
         {
-            if (!CountRefusedLine())
-            {
-                return false;
-            }
+            return RefuseLine();
+        }
 
-            if (Nickname is null)
-            {
-                _commands.PromptForNickname(this); // the refused line was this client's nickname candidate
-            }
+        var parsed = ChatLine.Parse(text);
+        if (Nickname is not null)
+        {
+            _refusedLinesInARow = 0;
+            _commands.Execute(this, parsed, trace, receivedTimestamp);
+            return Reason is null;
+        }
 
-            return true;
+        if (ForeignProtocol.IsHttpRequestLine(text))
+        {
+            RefuseForeignProtocol("HTTP");
+            return false;
+        }
+
+        if (!_commands.Handshake(this, parsed, text))
+        {
+            return RefuseLine();
         }
 
         _refusedLinesInARow = 0;
-        var parsed = ChatLine.Parse(text);
-        if (Nickname is null)
+        if (Nickname is not null)
         {
-            _commands.Handshake(this, parsed, text);
-            if (Nickname is not null)
-            {
-                _flood = new FloodGate(_options.Flood); // a newcomer's burst starts full, whatever the handshake took
-            }
-        }
-        else
-        {
-            _commands.Execute(this, parsed, trace, receivedTimestamp);
+            _flood = new FloodGate(_options.Flood); // a newcomer's burst starts full, whatever the handshake took
         }
 
         return Reason is null;
+    }
+
+    /// <summary>Counts a line already refused with an <c>ERR</c>; during the handshake, asks for a nickname again.</summary>
+    private bool RefuseLine()
+    {
+        if (!CountRefusedLine())
+        {
+            return false;
+        }
+
+        if (Nickname is null)
+        {
+            _commands.PromptForNickname(this); // the refused line was this client's nickname candidate
+        }
+
+        return true;
+    }
+
+    /// <summary>A client of another protocol (a browser, a TLS client) on this port: one ERR, and nothing it sent is read.</summary>
+    private void RefuseForeignProtocol(string protocol)
+    {
+        SetReason(DisconnectReason.ProtocolError);
+        ReplyError("wrong_protocol", $"this is a ChatRoom port: it speaks lines of text, not {protocol}");
     }
 
     /// <summary>Counts a refused line; false (and the reason set) when there have been too many in a row.</summary>
@@ -426,6 +464,12 @@ public sealed class ChatSession : IRoomMember
             return false;
         }
 
+        if (inner.Length == 0)
+        {
+            ReplyError("empty_text", "envelope text must not be empty");
+            return false;
+        }
+
         var problem = LineText.Check(inner);
         if (problem != TextProblem.None || inner.Contains('\n', StringComparison.Ordinal))
         {
@@ -434,17 +478,11 @@ public sealed class ChatSession : IRoomMember
         }
 
         text = inner;
-        trace = new TraceContext(envelope.Traceparent, envelope.Tracestate);
-        return inner.Length > 0;
+        trace = TraceContext.FromClient(envelope.Traceparent, envelope.Tracestate);
+        return true;
     }
 
-    private void ReplyTextProblem(TextProblem problem) =>
-        ReplyError(problem switch
-        {
-            TextProblem.InvalidUtf8 => "invalid_utf8",
-            TextProblem.DirectionOverride => "direction_override",
-            _ => "control_character",
-        }, LineText.Describe(problem));
+    private void ReplyTextProblem(TextProblem problem) => ReplyError(LineText.Code(problem), LineText.Describe(problem));
 
     /// <summary>
     /// Kestrel is stopping: stop reading and let the writer deliver what was already accepted. The room, closed

@@ -92,6 +92,9 @@ public sealed class ChatLineTests
     [InlineData("bob", "bob", "")]
     [InlineData("bob ", "bob", "")]
     [InlineData("", "", "")]
+    [InlineData("bob //slash", "bob", "/slash")] // unescaped as a plain line is
+    [InlineData("bob /slash", "bob", "/slash")]
+    [InlineData("bob ///", "bob", "//")]
     public void SplitTargetSeparatesTheNicknameFromTheText(string argument, string target, string text)
     {
         Assert.Equal((target, text), ChatLine.SplitTarget(argument));

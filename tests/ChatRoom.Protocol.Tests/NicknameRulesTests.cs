@@ -7,6 +7,7 @@ namespace ChatRoom.Protocol.Tests;
 public sealed class NicknameRulesTests
 {
     private const string OnlyLettersAndDigits = "nickname may contain only letters, digits, '_', '-' and '.'";
+    private const string Invisible = "nickname may not contain invisible characters";
 
     [Theory]
     [InlineData("alice")]
@@ -19,6 +20,11 @@ public sealed class NicknameRulesTests
     [InlineData("Zoë")]
     [InlineData("𐐀𐐁")] // Deseret letters: outside the BMP, two UTF-16 units each
     [InlineData("abcdefghijklmnopqrstuvwxyz012345")] // exactly 32
+    [InlineData("हिन्दी")] // Devanagari vowel signs and virama: combining marks after letters
+    [InlineData("สมชาย_นิด")] // Thai vowel above
+    [InlineData("שָׁלוֹם")] // Hebrew points
+    [InlineData("محمد")]
+    [InlineData("Nguyễn")]
     public void AcceptedNicknameIsKeptAsWritten(string candidate)
     {
         Assert.True(NicknameRules.TryNormalize(candidate, out var nickname, out var error), error);
@@ -27,7 +33,7 @@ public sealed class NicknameRulesTests
     }
 
     [Theory]
-    [InlineData("", "nickname is empty")]
+    [InlineData("", "nickname must not be empty")]
     [InlineData("abcdefghijklmnopqrstuvwxyz0123456", "nickname is longer than 32 characters")] // 33
     [InlineData("bad nick", "nickname may not contain spaces")]
     [InlineData("\u00A0nbsp", "nickname may not contain spaces")]
@@ -38,8 +44,21 @@ public sealed class NicknameRulesTests
     [InlineData("del\u007F", OnlyLettersAndDigits)]
     [InlineData("c1\u009B", OnlyLettersAndDigits)]
     [InlineData("nel\u0085", "nickname may not contain spaces")]
-    [InlineData("evil\u202Eexe", OnlyLettersAndDigits)]
-    [InlineData("zero\u200Bwidth", OnlyLettersAndDigits)]
+    [InlineData("evil\u202Eexe", Invisible)]
+    [InlineData("zero\u200Bwidth", Invisible)]
+    [InlineData("zero\u200Dwidth", Invisible)]
+    [InlineData("zero\u200Cwidth", Invisible)]
+    [InlineData("alice\u115F", Invisible)] // Hangul choseong filler: a letter that shows as nothing
+    [InlineData("alice\u3164", Invisible)]
+    [InlineData("\u3164", Invisible)]
+    [InlineData("\uFFA0\u1160", Invisible)]
+    [InlineData("alice\uFE0F", Invisible)] // variation selector
+    [InlineData("alice\u00AD", Invisible)] // soft hyphen
+    [InlineData("ali\u0640ce", OnlyLettersAndDigits)] // Arabic tatweel
+    [InlineData("\u0640", OnlyLettersAndDigits)]
+    [InlineData("\u0301alice", OnlyLettersAndDigits)] // a combining mark with no letter before it
+    [InlineData("bob.\u0301", OnlyLettersAndDigits)]
+    [InlineData("1\u20E3", OnlyLettersAndDigits)] // enclosing keycap
     [InlineData("smile😀", OnlyLettersAndDigits)]
     [InlineData("a@b", OnlyLettersAndDigits)]
     public void RefusedNicknameIsToldWhy(string candidate, string expectedError)
@@ -97,8 +116,45 @@ public sealed class NicknameRulesTests
     [InlineData("alice", "alic")]
     [InlineData("bob", "b.ob")]
     [InlineData("René", "Rene")]
+    [InlineData("Ian", "lan")] // capital I and small l look alike, but the fold comes first: a documented limit
+    [InlineData("ian", "lan")]
+    [InlineData("bob", "bobby")]
+    [InlineData("anna", "hanna")]
+    [InlineData("sam", "pam")]
+    [InlineData("hindi", "हिन्दी")]
+    [InlineData("vv", "w")]
     public void DifferentNicknamesHaveDifferentKeys(string one, string other)
     {
         Assert.NotEqual(NicknameRules.Key(one), NicknameRules.Key(other));
+    }
+
+    [Theory]
+    [InlineData("alice", "\u0430lice")] // Cyrillic а
+    [InlineData("alice", "\u0410LICE")] // Cyrillic А, upper case
+    [InlineData("bob", "b\u03BFb")] // Greek ο
+    [InlineData("bob", "B\u039FB")] // Greek Ο
+    [InlineData("paypal", "\u0440\u0430\u0443\u0440\u0430l")] // Cyrillic р, а, у
+    [InlineData("m", "rn")] // UTS #39 says so: "rnallory" takes the place of "mallory"
+    [InlineData("mallory", "rnallory")]
+    [InlineData("bob", "b0b")] // digit zero and letter o, after folding
+    [InlineData("BOB", "B0B")]
+    [InlineData("alice1", "alicel")] // digit one and letter l
+    [InlineData("alice", "ALIcE")]
+    [InlineData("strasse", "Straße")] // full case folding: ß is ss
+    [InlineData("STRASSE", "straẞe")]
+    [InlineData("scope", "ѕсоре")] // all Cyrillic
+    [InlineData("ali", "al\u0131")] // dotless ı
+    [InlineData("Zoë", "Zoe\u0308")]
+    public void LookAlikeNicknamesShareAKey(string one, string other)
+    {
+        Assert.Equal(NicknameRules.Key(one), NicknameRules.Key(other));
+    }
+
+    [Fact]
+    public void KeyIsTheSkeletonOfTheCaseFoldOfTheNfkcForm()
+    {
+        // NFKC turns fullwidth 'Ａ' into 'A'; the fold turns 'A' into 'a' and 'ß' into "ss"; the skeleton turns Cyrillic
+        // 'с' into 'c' and 'm' into "rn". Each step feeds the next, in that order.
+        Assert.Equal("arnssc", NicknameRules.Key("Ａmß\u0441"));
     }
 }

@@ -38,7 +38,7 @@ public sealed class HandshakeTests
     [InlineData("abcdefghijklmnopqrstuvwxyz1234567", "ERR nickname is longer than 32 characters")]
     [InlineData("bad!", "ERR nickname may contain only letters, digits, '_', '-' and '.'")]
     [InlineData("/who", "ERR nickname may contain only letters, digits, '_', '-' and '.'")]
-    [InlineData("zero\u200Dwidth", "ERR nickname may contain only letters, digits, '_', '-' and '.'")]
+    [InlineData("zero\u200Dwidth", "ERR nickname may not contain invisible characters")]
     [InlineData("bell\u0007", "ERR line contains control characters")]
     [InlineData("\u001b[31mred", "ERR line contains control characters")]
     [InlineData("evil\u202Eevil", "ERR line contains bidirectional override characters")]
@@ -73,15 +73,16 @@ public sealed class HandshakeTests
     }
 
     [Fact]
-    public async Task EmptyLinesDuringTheHandshakeAreIgnored()
+    public async Task EmptyNicknameIsRefusedWithAReasonThenAskedForAgain()
     {
         await using var server = await TestChatServer.StartAsync();
         var client = await server.ConnectToNickPromptAsync();
 
         await client.SendLineAsync("");
+        await client.ExpectLinesAsync("ERR nickname must not be empty", "NICK");
         await client.SendLineAsync("\r");
+        await client.ExpectLinesAsync("ERR nickname must not be empty", "NICK");
 
-        await client.ExpectNoLineWithinAsync();
         await client.SendLineAsync("bob");
         await client.ExpectLinesAsync("Connected to the server!", "bob joined the chat!");
     }
