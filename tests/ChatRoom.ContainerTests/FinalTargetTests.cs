@@ -49,7 +49,7 @@ public sealed class FinalTargetTests(ChatServerFixture fixture, ITestOutputHelpe
     public async Task ServerBuildStopsAtOnceNamingTheMissingToolchainOnAnSdkImageWithoutIt()
     {
         var plainSdk = fixture.Settings.ClientSdkImage;
-        Skip.If(plainSdk is null,
+        fixture.SkipIf(plainSdk is null,
             $"no SDK image without the Native AOT toolchain to try: neither {ImageSettings.McrClientSdkImage} nor " +
             $"{ImageSettings.LocalClientSdkImage} is present. Make the stand-ins with `bash docker/build-local-sdk.sh`.");
 
@@ -86,7 +86,7 @@ public sealed class FinalTargetTests(ChatServerFixture fixture, ITestOutputHelpe
         }
 
         var aotSdk = fixture.Settings.ServerSdkImage;
-        Skip.If(aotSdk is null,
+        fixture.SkipIf(aotSdk is null,
             $"no SDK image with the Native AOT toolchain: neither {ImageSettings.McrServerSdkImage} nor {ImageSettings.LocalServerSdkImage} " +
             "is present. Make the stand-ins with `bash docker/build-local-sdk.sh`.");
         return await fixture.Images.FinalServerAsync(aotSdk, ct);

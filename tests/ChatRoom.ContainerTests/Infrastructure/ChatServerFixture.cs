@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Docker.DotNet;
 using Docker.DotNet.Models;
@@ -207,6 +208,19 @@ public sealed class ChatServerFixture : IAsyncLifetime
         if (SkipReason is null)
         {
             _log.Report(cleanup.Failures == 0 ? "removed every container, network and image of this run" : $"{cleanup.Failures} cleanup step(s) failed");
+        }
+    }
+
+    /// <summary>
+    /// Skips the calling test when <paramref name="missing"/>, with the one "SKIPPED:" line in the output that every
+    /// missing prerequisite gets (<paramref name="reason"/>: what is missing and the command that provides it).
+    /// </summary>
+    public void SkipIf([DoesNotReturnIf(true)] bool missing, string reason)
+    {
+        if (missing)
+        {
+            _log.Report($"SKIPPED: {reason}");
+            throw new SkipException(reason);
         }
     }
 

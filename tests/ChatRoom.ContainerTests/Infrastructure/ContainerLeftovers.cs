@@ -16,7 +16,10 @@ internal static class ContainerLeftovers
     /// <summary>Longer than any test run: the fixture removes what it made within minutes of making it.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(30);
 
-    /// <summary>Removes labelled containers, then networks, then images created more than <see cref="StaleAfter"/> ago.</summary>
+    /// <summary>
+    /// Removes labelled containers, then networks, then images created more than <see cref="StaleAfter"/> ago. One that
+    /// cannot be removed (an image another run still uses) is reported and left: the tests do not depend on it.
+    /// </summary>
     public static async Task RemoveStaleAsync(IDockerClient docker, MessageSinkLogger log, CancellationToken ct)
     {
         var labelled = new Dictionary<string, IDictionary<string, bool>>
@@ -25,25 +28,37 @@ internal static class ContainerLeftovers
         };
         var cutoff = DateTime.UtcNow - StaleAfter;
 
+        async Task RemoveAsync(string what, Func<Task> remove)
+        {
+            try
+            {
+                await remove();
+                log.Report($"removed {what}, left by an earlier test run");
+            }
+            catch (DockerApiException e)
+            {
+                log.Report($"could not remove {what}, left by an earlier test run: {e.Message.Trim()}");
+            }
+        }
+
         var containers = await docker.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = labelled }, ct);
         foreach (var container in containers.Where(container => container.Created.ToUniversalTime() < cutoff))
         {
-            log.Report($"removing container {container.ID[..12]} left by an earlier test run");
-            await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true }, ct);
+            await RemoveAsync($"container {container.ID[..12]}",
+                () => docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true }, ct));
         }
 
         var networks = await docker.Networks.ListNetworksAsync(new NetworksListParameters { Filters = labelled }, ct);
         foreach (var network in networks.Where(network => network.Created.ToUniversalTime() < cutoff))
         {
-            log.Report($"removing network {network.Name} left by an earlier test run");
-            await docker.Networks.DeleteNetworkAsync(network.ID, ct);
+            await RemoveAsync($"network {network.Name}", () => docker.Networks.DeleteNetworkAsync(network.ID, ct));
         }
 
         var images = await docker.Images.ListImagesAsync(new ImagesListParameters { Filters = labelled }, ct);
         foreach (var image in images.Where(image => image.Created.ToUniversalTime() < cutoff))
         {
-            log.Report($"removing image {image.ID} left by an earlier test run");
-            await docker.Images.DeleteImageAsync(image.ID, new ImageDeleteParameters { Force = true }, ct);
+            await RemoveAsync($"image {image.ID}",
+                () => docker.Images.DeleteImageAsync(image.ID, new ImageDeleteParameters { Force = true }, ct));
         }
     }
 }

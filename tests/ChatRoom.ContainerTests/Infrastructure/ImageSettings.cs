@@ -68,7 +68,7 @@ public sealed record ImageSettings(string RepositoryRoot, string Target, string 
         $"target {Target} on {RuntimeImage}; SDK images: server {ServerSdkImage ?? "(none)"}, client {ClientSdkImage ?? "(none)"}";
 
     /// <summary>The first C compiler on PATH that the server's Native AOT publish would link with; null when there is none.</summary>
-    public static string? HostCToolchain() =>
+    private static string? HostCToolchain() =>
         CToolchains.FirstOrDefault(tool => (Environment.GetEnvironmentVariable("PATH") ?? "")
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Any(directory => File.Exists(Path.Combine(directory, tool))));

@@ -49,7 +49,7 @@ public sealed class TestImages
 
     /// <summary>The server's <c>final</c> target, compiled in <paramref name="sdkImage"/>: the tests' server image when that is final already.</summary>
     public Task<IFutureDockerImage> FinalServerAsync(string sdkImage, CancellationToken ct) =>
-        _settings.Target == "final" && _settings.ServerSdkImage == sdkImage
+        !_settings.IsPrebuilt && _settings.ServerSdkImage == sdkImage
             ? ServerAsync(ct)
             : OnceAsync("server-final", "Dockerfile", "final", sdkImage, publish: null, ct);
 
