@@ -37,7 +37,7 @@ ENTRYPOINT ["/app/ChatRoom.Server"]
 # ---- prebuilt: packages a host-side `dotnet publish` (artifacts/server) ---------------------------------------
 # Keep this stage ABOVE `build`: the legacy builder runs every stage from the top down to the target, so with
 # --target prebuilt it then never touches the SDK image. For the same reason it also runs for --target final, on
-# clones that have no artifacts/: the wildcard may then match nothing, and global.json (81 bytes, read by nothing in
+# clones that have no artifacts/: the wildcard may then match nothing, and global.json (small, read by nothing in
 # the image) gives the COPY the one source the legacy builder requires.
 FROM runtime AS prebuilt
 COPY global.json artifacts/server* /app/
