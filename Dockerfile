@@ -1,6 +1,7 @@
 # ChatRoom server image. Build from the repository root (see docs/containers.md):
 #   docker build -t chatroom-server .
-#       the default `final` target: publishes inside the .NET SDK image for Native AOT (needs mcr.microsoft.com)
+#       the default `final` target: publishes Native AOT inside the -aot .NET SDK image (from mcr.microsoft.com, or
+#       its local stand-in: --build-arg SDK_IMAGE=chatroom-sdk:10.0-bookworm-aot, made by docker/build-local-sdk.sh)
 #   dotnet publish ChatRoom.Server/ChatRoom.Server.csproj -c Release -r linux-x64 -o artifacts/server
 #   docker build --target prebuilt --build-arg RUNTIME_IMAGE=chatroom-runtime-deps:10.0-bookworm -t chatroom-server .
 #       offline: packages that host-side publish on the local base from docker/build-local-base.sh
@@ -35,15 +36,26 @@ ENTRYPOINT ["/app/ChatRoom.Server"]
 
 # ---- prebuilt: packages a host-side `dotnet publish` (artifacts/server) ---------------------------------------
 # Keep this stage ABOVE `build`: the legacy builder runs every stage from the top down to the target, so with
-# --target prebuilt it then never touches the SDK image.
+# --target prebuilt it then never touches the SDK image. For the same reason it also runs for --target final, on
+# clones that have no artifacts/: the wildcard may then match nothing, and global.json (small, read by nothing in
+# the image) gives the COPY the one source the legacy builder requires.
 FROM runtime AS prebuilt
-COPY artifacts/server/ /app/
+COPY global.json artifacts/server* /app/
 
 # ---- build: restore and publish inside the .NET SDK image (Native AOT: built for the platform it runs on) ------
 FROM ${SDK_IMAGE} AS build
+ARG SDK_IMAGE
 # Set by BuildKit (amd64, arm64); empty with the legacy builder, which builds for its own (amd64) machine.
 ARG TARGETARCH
 WORKDIR /src
+# Native AOT links with the platform's C toolchain, which only the -aot SDK images carry: say so before the restore,
+# instead of the publish failing minutes later with "Platform linker not found".
+RUN if ! command -v clang >/dev/null && ! command -v gcc >/dev/null; then \
+        echo "error: SDK_IMAGE=${SDK_IMAGE} has no C toolchain (clang or gcc), which the Native AOT publish of the" \
+             "server links with. Build with an -aot SDK image: mcr.microsoft.com/dotnet/sdk:10.0-noble-aot, or" \
+             "offline the stand-in chatroom-sdk:10.0-bookworm-aot from docker/build-local-sdk.sh." >&2; \
+        exit 1; \
+    fi
 RUN case "${TARGETARCH:-amd64}" in \
         amd64) echo linux-x64 ;; arm64) echo linux-arm64 ;; arm) echo linux-arm ;; \
         *) echo "unsupported TARGETARCH=${TARGETARCH}" >&2; exit 1 ;; \

@@ -15,15 +15,15 @@ public sealed class ChatOverPublishedPortTests(ChatServerFixture fixture)
 
     private int Port => fixture.Server.GetMappedPublicPort(ChatServerFixture.ChatPort);
 
-    [Fact]
-    public void Mapped_ports_are_reached_over_loopback()
+    [SkippableFact]
+    public void MappedPortsAreReachedOverLoopback()
     {
         Assert.Equal("127.0.0.1", fixture.Server.Hostname);
         Assert.NotEqual(0, Port);
     }
 
-    [Fact]
-    public async Task Several_clients_join_and_everyone_sees_each_join_in_order()
+    [SkippableFact]
+    public async Task SeveralClientsJoinAndEveryoneSeesEachJoinInOrder()
     {
         var nicks = Enumerable.Range(1, 4).Select(i => NewNick($"join{i}")).ToArray();
         await using var first = await LineClient.JoinAsync(Host, Port, nicks[0]);
@@ -55,8 +55,8 @@ public sealed class ChatOverPublishedPortTests(ChatServerFixture fixture)
         }
     }
 
-    [Fact]
-    public async Task Messages_from_several_senders_reach_everyone_in_one_order()
+    [SkippableFact]
+    public async Task MessagesFromSeveralSendersReachEveryoneInOneOrder()
     {
         const int perSender = 15;
         var nicks = Enumerable.Range(1, 3).Select(i => NewNick($"order{i}")).ToArray();
@@ -101,8 +101,8 @@ public sealed class ChatOverPublishedPortTests(ChatServerFixture fixture)
         }
     }
 
-    [Fact]
-    public async Task A_private_message_reaches_only_its_target()
+    [SkippableFact]
+    public async Task PrivateMessageReachesOnlyItsTarget()
     {
         var (aliceNick, bobNick, carolNick) = (NewNick("alice"), NewNick("bob"), NewNick("carol"));
         await using var alice = await LineClient.JoinAsync(Host, Port, aliceNick);
@@ -120,8 +120,8 @@ public sealed class ChatOverPublishedPortTests(ChatServerFixture fixture)
         Assert.DoesNotContain(carolSaw, line => line.Contains("just between us", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task Dropping_the_connection_is_announced_as_leaving()
+    [SkippableFact]
+    public async Task DroppingTheConnectionIsAnnouncedAsLeaving()
     {
         var (stayNick, dropNick, quitNick) = (NewNick("stay"), NewNick("drop"), NewNick("quit"));
         await using var stay = await LineClient.JoinAsync(Host, Port, stayNick);
@@ -138,8 +138,8 @@ public sealed class ChatOverPublishedPortTests(ChatServerFixture fixture)
         await stay.ExpectAsync(line => line == $"{quitNick} left the chat!", "the quitting client's leave");
     }
 
-    [Fact]
-    public async Task Bad_input_is_refused_and_never_reaches_the_others()
+    [SkippableFact]
+    public async Task BadInputIsRefusedAndNeverReachesTheOthers()
     {
         var (senderNick, readerNick) = (NewNick("bad"), NewNick("reader"));
         await using var sender = await LineClient.JoinAsync(Host, Port, senderNick);
@@ -164,8 +164,8 @@ public sealed class ChatOverPublishedPortTests(ChatServerFixture fixture)
         Assert.DoesNotContain(readerSaw, line => line.Contains("xxxx", StringComparison.Ordinal) || line.Contains("31mred", StringComparison.Ordinal) || line.StartsWith("ERR", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task A_refused_nickname_is_asked_for_again()
+    [SkippableFact]
+    public async Task RefusedNicknameIsAskedForAgain()
     {
         var taken = NewNick("taken");
         await using var holder = await LineClient.JoinAsync(Host, Port, taken);
@@ -180,8 +180,8 @@ public sealed class ChatOverPublishedPortTests(ChatServerFixture fixture)
         await newcomer.ExpectAsync(line => line == "NICK", "the prompt again");
     }
 
-    [Fact]
-    public async Task Health_endpoints_answer_on_the_published_health_port()
+    [SkippableFact]
+    public async Task HealthEndpointsAnswerOnThePublishedHealthPort()
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var port = fixture.Server.GetMappedPublicPort(ChatServerFixture.HttpPort);

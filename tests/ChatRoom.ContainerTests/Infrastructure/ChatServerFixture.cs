@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using DotNet.Testcontainers.Builders;
@@ -11,10 +13,12 @@ using Xunit.Abstractions;
 namespace ChatRoom.ContainerTests.Infrastructure;
 
 /// <summary>
-/// Once per test run: builds the server image from the repository's Dockerfile, creates a network, and starts one
-/// server container on it (alias <see cref="ServerAlias"/>, ports published on 127.0.0.1) that the tests share.
-/// Tests may start more containers through it (a server to stop, a simulating client); at the end every container,
-/// the network and every image it built are removed (Ryuk is off, so nothing else would).
+/// Once per test run: checks the prerequisites, has the server image built (<see cref="TestImages"/>), creates a
+/// network, and starts one server container on it (alias <see cref="ServerAlias"/>, ports published on 127.0.0.1)
+/// that the tests share. Tests may start more containers through it (a server to stop, a simulating client); at the
+/// end every container, the network and every image of the run are removed (Ryuk is off, so nothing else would).
+/// When a prerequisite is missing (no Docker engine, no base image) every member throws a <see cref="SkipException"/>
+/// with <see cref="SkipReason"/>: the tests, all [SkippableFact], then report themselves skipped with that line.
 /// </summary>
 public sealed class ChatServerFixture : IAsyncLifetime
 {
@@ -22,62 +26,73 @@ public sealed class ChatServerFixture : IAsyncLifetime
     public const int HttpPort = 55556;
     public const string ServerAlias = "chat-server";
 
-    /// <summary>The full build restores from NuGet and publishes inside the SDK image: allow for a slow network.</summary>
-    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(10);
+    /// <summary>Publishing on the host and building the images come first; each has its own bound.</summary>
+    private static readonly TimeSpan InitializeTimeout = TimeSpan.FromMinutes(25);
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(5);
 
     private readonly MessageSinkLogger _log;
     private readonly string _runId = Guid.NewGuid().ToString("N")[..8];
     private readonly List<IContainer> _containers = [];
-    private readonly Lock _clientImageGate = new();
-    private Task<IFutureDockerImage>? _clientImageBuild;
-    private IFutureDockerImage? _serverImage;
-    private IFutureDockerImage? _clientImage;
-    private INetwork? _network;
-    private IContainer? _server;
     private DockerClient? _docker;
     private ImageSettings? _settings;
-    private HashSet<string> _imagesBefore = [];
+    private TestImages? _images;
+    private IFutureDockerImage? _serverImage;
+    private INetwork? _network;
+    private IContainer? _server;
 
     public ChatServerFixture(IMessageSink sink) => _log = new MessageSinkLogger(sink);
 
+    /// <summary>Why the container tests cannot run here, with the command that provides what is missing; null when they can.</summary>
+    public string? SkipReason { get; private set; }
+
     /// <summary>A client of the same engine Testcontainers uses, for what it has no API for (top, stop, inspect).</summary>
-    public IDockerClient Docker => _docker ?? throw NotReady();
+    public IDockerClient Docker => Ready(_docker);
 
-    public ImageSettings Settings => _settings ?? throw NotReady();
+    public ImageSettings Settings => Ready(_settings);
 
-    public IFutureDockerImage ServerImage => _serverImage ?? throw NotReady();
+    public TestImages Images => Ready(_images);
 
-    public IContainer Server => _server ?? throw NotReady();
+    public IFutureDockerImage ServerImage => Ready(_serverImage);
+
+    public IContainer Server => Ready(_server);
+
+    /// <summary>The Docker network the shared server and the simulators are on.</summary>
+    public INetwork Network => Ready(_network);
 
     /// <summary>From `docker create` to the server logging "Application started" and Docker reporting it healthy.</summary>
     public TimeSpan ServerStartTime { get; private set; }
 
     public async Task InitializeAsync()
     {
-        using var cts = new CancellationTokenSource(BuildTimeout + StartTimeout);
+        using var cts = new CancellationTokenSource(InitializeTimeout);
         var ct = cts.Token;
+        try
+        {
+            _docker = await ConnectAsync(ct);
+            await ContainerLeftovers.RemoveStaleAsync(_docker, _log, ct);
+            _settings = await ImageSettings.ResolveAsync(_docker, _log, ct);
+        }
+        catch (SkipException e)
+        {
+            SkipReason = e.Message;
+            _log.Report($"SKIPPED: {SkipReason}");
+            return;
+        }
 
-        _docker = TestcontainersSettings.OS.DockerEndpointAuthConfig.GetDockerClientBuilder(Guid.NewGuid()).Build();
-        _imagesBefore = await ImageIdsAsync(ct);
-        _settings = await ImageSettings.ResolveAsync(_docker, ct);
-        _settings.RequirePublished("server", "ChatRoom.Server");
         _log.Report($"images: {_settings}");
-
-        var stopwatch = Stopwatch.StartNew();
-        _serverImage = BuildImage($"chatroom-server-tests:{_runId}", "Dockerfile");
-        await _serverImage.CreateAsync(ct);
-        _log.Report($"built {_serverImage.FullName} in {stopwatch.Elapsed.TotalSeconds:0.0} s");
+        _images = await TestImages.CreateAsync(_settings, _docker, _log, _runId, ct);
+        _serverImage = await _images.ServerAsync(ct);
 
         _network = new NetworkBuilder()
             .WithName($"chatroom-tests-{_runId}")
-            .WithLabel(DockerTestEnvironment.LabelKey, DockerTestEnvironment.LabelValue)
+            .WithLabel(ContainerLeftovers.LabelKey, ContainerLeftovers.LabelValue)
             .WithLogger(_log)
             .Build();
         await _network.CreateAsync(ct);
 
-        stopwatch.Restart();
+        var stopwatch = Stopwatch.StartNew();
         _server = await StartServerAsync(onNetwork: true, ct);
         ServerStartTime = stopwatch.Elapsed;
         _log.Report($"server container started and healthy in {ServerStartTime.TotalSeconds:0.00} s " +
@@ -85,17 +100,17 @@ public sealed class ChatServerFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// Starts a server container of the image, its ports published on 127.0.0.1, and waits until it logs
-    /// "Application started" (both listeners are bound by then) and its HEALTHCHECK passes. The image's health
-    /// command is kept; only its interval is shortened so the wait is short. <paramref name="hostEnvironment"/>, when
-    /// given, is the server's <c>DOTNET_ENVIRONMENT</c> (e.g. <c>Benchmark</c>).
+    /// Starts a server container of <paramref name="image"/> (default: the tests' server image), its ports published on
+    /// 127.0.0.1, and waits until it logs "Application started" (both listeners are bound by then) and its HEALTHCHECK
+    /// passes. The image's health command is kept; only its interval is shortened so the wait is short.
+    /// <paramref name="hostEnvironment"/>, when given, is the server's <c>DOTNET_ENVIRONMENT</c> (e.g. <c>Benchmark</c>).
     /// </summary>
-    public async Task<IContainer> StartServerAsync(bool onNetwork, CancellationToken ct, string? hostEnvironment = null)
+    public async Task<IContainer> StartServerAsync(bool onNetwork, CancellationToken ct, string? hostEnvironment = null, IImage? image = null)
     {
-        var builder = new ContainerBuilder(ServerImage)
+        var builder = new ContainerBuilder(image ?? ServerImage)
             .WithPortBinding(ChatPort, true)
             .WithPortBinding(HttpPort, true)
-            .WithLabel(DockerTestEnvironment.LabelKey, DockerTestEnvironment.LabelValue)
+            .WithLabel(ContainerLeftovers.LabelKey, ContainerLeftovers.LabelValue)
             .WithCreateParameterModifier(parameters =>
             {
                 foreach (var binding in parameters.HostConfig?.PortBindings?.Values.SelectMany(bindings => bindings) ?? [])
@@ -121,7 +136,7 @@ public sealed class ChatServerFixture : IAsyncLifetime
         {
             // Short keep-alive for the shared server, so a peer cut off the network is found within seconds
             // (2 s idle + 3 probes 1 s apart); healthy peers answer the probes and notice nothing.
-            builder = builder.WithNetwork(_network ?? throw NotReady()).WithNetworkAliases(ServerAlias)
+            builder = builder.WithNetwork(Network).WithNetworkAliases(ServerAlias)
                 .WithEnvironment("Chat__KeepAliveTime", "00:00:02")
                 .WithEnvironment("Chat__KeepAliveInterval", "00:00:01");
         }
@@ -134,24 +149,15 @@ public sealed class ChatServerFixture : IAsyncLifetime
         return await StartTrackedAsync(builder.Build(), ct);
     }
 
-    /// <summary>The Docker network the shared server and the simulators are on.</summary>
-    public INetwork Network => _network ?? throw NotReady();
-
     /// <summary>Starts the console client image in --simulate mode on the network, aimed at the shared server by its alias.</summary>
     public async Task<IContainer> StartSimulatorAsync(string nickPrefix, CancellationToken ct, string interval = "1s")
     {
-        Task<IFutureDockerImage> build;
-        lock (_clientImageGate)
-        {
-            build = _clientImageBuild ??= BuildClientImageAsync();
-        }
-
-        var image = await build.WaitAsync(ct);
+        var image = await Images.ClientAsync(ct);
         var container = new ContainerBuilder(image)
-            .WithNetwork(_network ?? throw NotReady())
-            .WithCommand("--simulate", "--host", ServerAlias, "--port", ChatPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            .WithNetwork(Network)
+            .WithCommand("--simulate", "--host", ServerAlias, "--port", ChatPort.ToString(CultureInfo.InvariantCulture),
                 "--interval", interval, "--nick-prefix", nickPrefix)
-            .WithLabel(DockerTestEnvironment.LabelKey, DockerTestEnvironment.LabelValue)
+            .WithLabel(ContainerLeftovers.LabelKey, ContainerLeftovers.LabelValue)
             .WithLogger(_log)
             .Build();
         return await StartTrackedAsync(container, ct);
@@ -171,6 +177,7 @@ public sealed class ChatServerFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         using var cts = new CancellationTokenSource(CleanupTimeout);
+        var cleanup = new CleanupSteps(_log, cts.Token);
         List<IContainer> containers;
         lock (_containers)
         {
@@ -178,117 +185,88 @@ public sealed class ChatServerFixture : IAsyncLifetime
             _containers.Clear();
         }
 
-        var failures = new List<Exception>();
-        async Task Attempt(string what, Func<Task> cleanup)
-        {
-            try
-            {
-                await cleanup().WaitAsync(cts.Token);
-            }
-            catch (Exception e) when (e is DockerApiException or OperationCanceledException or TimeoutException or HttpRequestException)
-            {
-                _log.Report($"cleanup of {what} failed: {e.Message}");
-                failures.Add(e);
-            }
-        }
-
         foreach (var container in containers)
         {
-            await Attempt($"container {container.Name}", async () => await container.DisposeAsync());
+            await cleanup.AttemptAsync($"container {container.Name}", async () => await container.DisposeAsync());
         }
 
         if (_network is not null)
         {
-            await Attempt($"network {_network.Name}", async () =>
+            await cleanup.AttemptAsync($"network {_network.Name}", async () =>
             {
                 await _network.DeleteAsync(cts.Token);
                 await _network.DisposeAsync();
             });
         }
 
-        // Image.DisposeAsync alone keeps the image: delete it (with its intermediate layers) explicitly.
-        foreach (var image in new[] { _clientImage, _serverImage })
+        if (_images is not null)
         {
-            if (image is not null)
-            {
-                await Attempt($"image {image.FullName}", async () =>
-                {
-                    await image.DeleteAsync(cts.Token);
-                    await image.DisposeAsync();
-                });
-            }
-        }
-
-        if (_docker is not null)
-        {
-            await Attempt("the builder's intermediate images", () => RemoveBuilderLeftoversAsync(cts.Token));
+            await _images.DeleteAsync(cleanup);
         }
 
         _docker?.Dispose();
-        _log.Report(failures.Count == 0 ? "removed every container, network and image of this run" : $"{failures.Count} cleanup step(s) failed");
-    }
-
-    /// <summary>
-    /// The legacy builder keeps an untagged image per step as its cache. Those of the runtime stages go with the
-    /// built image, but those of the SDK `build` stage (full build) would stay: remove every untagged image that
-    /// appeared during this run, leaves first (deleting a leaf also prunes its untagged parents).
-    /// </summary>
-    private async Task RemoveBuilderLeftoversAsync(CancellationToken ct)
-    {
-        for (var round = 0; round < 50; round++)
+        if (SkipReason is null)
         {
-            var images = await Docker.Images.ListImagesAsync(new ImagesListParameters { All = true }, ct);
-            var ours = images
-                .Where(image => !_imagesBefore.Contains(image.ID)
-                                && (image.RepoTags is null || image.RepoTags.All(tag => tag == "<none>:<none>")))
-                .ToList();
-            var parents = images.Select(image => image.ParentID).ToHashSet();
-            var leaves = ours.Where(image => !parents.Contains(image.ID)).ToList();
-            if (leaves.Count == 0)
-            {
-                return;
-            }
-
-            foreach (var leaf in leaves)
-            {
-                await Docker.Images.DeleteImageAsync(leaf.ID, new ImageDeleteParameters(), ct);
-            }
+            _log.Report(cleanup.Failures == 0 ? "removed every container, network and image of this run" : $"{cleanup.Failures} cleanup step(s) failed");
         }
     }
 
-    private async Task<HashSet<string>> ImageIdsAsync(CancellationToken ct) =>
-        (await Docker.Images.ListImagesAsync(new ImagesListParameters { All = true }, ct)).Select(image => image.ID).ToHashSet();
-
-    /// <summary>Built on first use, once: only the simulator test needs the client image.</summary>
-    private async Task<IFutureDockerImage> BuildClientImageAsync()
+    /// <summary>
+    /// Skips the calling test when <paramref name="missing"/>, with the one "SKIPPED:" line in the output that every
+    /// missing prerequisite gets (<paramref name="reason"/>: what is missing and the command that provides it).
+    /// </summary>
+    public void SkipIf([DoesNotReturnIf(true)] bool missing, string reason)
     {
-        Settings.RequirePublished("client", "ChatRoom.Client");
-        var stopwatch = Stopwatch.StartNew();
-        var image = BuildImage($"chatroom-client-tests:{_runId}", "Dockerfile.client");
-        _clientImage = image; // deleted at the end even when the build fails half-way
-        using var timeout = new CancellationTokenSource(BuildTimeout);
-        await image.CreateAsync(timeout.Token);
-        _log.Report($"built {image.FullName} in {stopwatch.Elapsed.TotalSeconds:0.0} s");
-        return image;
+        if (missing)
+        {
+            _log.Report($"SKIPPED: {reason}");
+            throw new SkipException(reason);
+        }
     }
 
-    private IFutureDockerImage BuildImage(string name, string dockerfile) =>
-        new ImageFromDockerfileBuilder()
-            .WithName(name)
-            // The Dockerfile directory is the context: the repository root, where .dockerignore is read.
-            .WithDockerfileDirectory(Settings.RepositoryRoot)
-            .WithDockerfile(dockerfile)
-            .WithTarget(Settings.Target)
-            .WithBuildArgument("RUNTIME_IMAGE", Settings.RuntimeImage)
-            // Testcontainers pulls every FROM image before building, even of stages the target skips.
-            .WithBuildArgument("SDK_IMAGE", Settings.IsPrebuilt ? Settings.RuntimeImage : Settings.SdkImage)
-            .WithLabel(DockerTestEnvironment.LabelKey, DockerTestEnvironment.LabelValue)
-            // A failed build must never pass by reusing an older image of the same name.
-            .WithDeleteIfExists(true)
-            // The legacy builder keeps the containers of failed RUN steps unless told otherwise.
-            .WithCreateParameterModifier(parameters => parameters.ForceRemove = true)
-            .WithLogger(_log)
-            .Build();
+    /// <summary>State, exit code and logs of a container, for failure messages.</summary>
+    public async Task<string> DescribeAsync(IContainer container)
+    {
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var state = (await Docker.Containers.InspectContainerAsync(container.Id, cts.Token)).State;
+            var (stdout, stderr) = await container.GetLogsAsync(ct: cts.Token);
+            return $"{Environment.NewLine}container {container.Name}: {state?.Status}, exit code {state?.ExitCode}" +
+                   $"{Environment.NewLine}--- stdout ---{Environment.NewLine}{stdout}--- stderr ---{Environment.NewLine}{stderr}";
+        }
+        catch (Exception e) when (e is DockerApiException or InvalidOperationException or OperationCanceledException)
+        {
+            return $"{Environment.NewLine}(no state or logs of {container.Name}: {e.Message})";
+        }
+    }
+
+    /// <summary>The engine Testcontainers would use, if it answers; a <see cref="SkipException"/> naming the fix if not.</summary>
+    private static async Task<DockerClient> ConnectAsync(CancellationToken ct)
+    {
+        var endpoint = Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host : "unix:///var/run/docker.sock";
+        DockerClient? docker = null;
+        try
+        {
+            // Testcontainers looks for an engine once, when first asked, and finds none where nothing answers.
+            var config = TestcontainersSettings.OS.DockerEndpointAuthConfig
+                         ?? throw NoEngine(endpoint, "Testcontainers found none");
+            docker = config.GetDockerClientBuilder(Guid.NewGuid()).Build();
+            using var ping = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            ping.CancelAfter(PingTimeout);
+            await docker.System.PingAsync(ping.Token);
+            return docker;
+        }
+        catch (Exception e) when (e is not (SkipException or OutOfMemoryException))
+        {
+            docker?.Dispose();
+            throw NoEngine(endpoint, (e.InnerException ?? e).Message.Trim());
+        }
+    }
+
+    private static SkipException NoEngine(string endpoint, string detail) =>
+        new($"no Docker engine answers at {endpoint} ({detail}). Install and start one: `sudo bash .ci/containers` " +
+            "(Debian's docker.io), or start Docker yourself.");
 
     private async Task<IContainer> StartTrackedAsync(IContainer container, CancellationToken ct)
     {
@@ -311,22 +289,7 @@ public sealed class ChatServerFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>State, exit code and logs of a container, for failure messages.</summary>
-    public async Task<string> DescribeAsync(IContainer container)
-    {
-        try
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            var state = (await Docker.Containers.InspectContainerAsync(container.Id, cts.Token)).State;
-            var (stdout, stderr) = await container.GetLogsAsync(ct: cts.Token);
-            return $"{Environment.NewLine}container {container.Name}: {state?.Status}, exit code {state?.ExitCode}" +
-                   $"{Environment.NewLine}--- stdout ---{Environment.NewLine}{stdout}--- stderr ---{Environment.NewLine}{stderr}";
-        }
-        catch (Exception e) when (e is DockerApiException or InvalidOperationException or OperationCanceledException)
-        {
-            return $"{Environment.NewLine}(no state or logs of {container.Name}: {e.Message})";
-        }
-    }
-
-    private static InvalidOperationException NotReady() => new("the fixture has not been initialised");
+    private T Ready<T>(T? value) where T : class =>
+        SkipReason is not null ? throw new SkipException(SkipReason)
+        : value ?? throw new InvalidOperationException("the fixture has not been initialised");
 }

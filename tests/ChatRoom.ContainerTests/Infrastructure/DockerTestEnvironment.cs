@@ -15,10 +15,6 @@ namespace ChatRoom.ContainerTests.Infrastructure;
 /// </summary>
 internal static class DockerTestEnvironment
 {
-    /// <summary>Label on every container, network and image the tests create; .ci/containers sweeps leftovers by it.</summary>
-    public const string LabelKey = "chatroom.tests";
-    public const string LabelValue = "container-tests";
-
     // Testcontainers reads these once, in static initializers: this must run before any Testcontainers type is
     // touched, so a module initializer, and a synchronous one (async work awaited here deadlocks the test host).
 #pragma warning disable CA2255 // ModuleInitializer in a library: intended, the test assembly is the only user.

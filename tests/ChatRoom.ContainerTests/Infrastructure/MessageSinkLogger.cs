@@ -5,7 +5,7 @@ using Xunit.Sdk;
 namespace ChatRoom.ContainerTests.Infrastructure;
 
 /// <summary>
-/// Progress of the slow steps (image builds, container starts) as xunit diagnostic messages, which
+/// Progress of the slow steps (publishing, image builds, container starts) as xunit diagnostic messages, which
 /// xunit.runner.json turns on so `dotnet test` prints them; also Testcontainers' own log, from Information up.
 /// </summary>
 internal sealed class MessageSinkLogger(IMessageSink sink) : ILogger
