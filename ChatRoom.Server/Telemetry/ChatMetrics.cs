@@ -119,5 +119,5 @@ public sealed class ChatMetrics
     /// <summary>Publishes the bytes waiting in every send queue, read only when a collector asks.</summary>
     public void ObserveSendQueues(Func<long> queuedBytes) =>
         Meter.CreateObservableUpDownCounter("chatroom.send_queue.size", queuedBytes, "By",
-            "Bytes queued for clients and not yet written to their sockets.");
+            "What the clients in the room are owed: lines not yet taken by their sockets, with their entries and what their pipes hold.");
 }
