@@ -43,4 +43,10 @@ public sealed record ChatEvent
     public string? Traceparent { get; init; }
 
     public string? Tracestate { get; init; }
+
+    /// <summary>
+    /// True on a message or action said before the client joined, sent to it as the room's history (see
+    /// <see cref="PlainText.HistoryPrefix"/>); absent on live events.
+    /// </summary>
+    public bool? History { get; init; }
 }

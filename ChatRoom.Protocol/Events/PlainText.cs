@@ -10,9 +10,18 @@ public static class PlainText
     public const string Welcome = "Connected to the server!";
     public const string ErrorPrefix = "ERR ";
 
+    /// <summary>
+    /// What a line of the room's history begins with. No live line can: the server writes every live message's
+    /// <c>nick: </c> and action's <c>* nick</c> itself, and a nickname holds neither brackets nor spaces.
+    /// </summary>
+    public const string HistoryPrefix = "[history] ";
+
     /// <param name="e">The event.</param>
     /// <param name="viewer">Nickname of the client the line is for: a private message reads differently to its sender.</param>
-    public static string Render(ChatEvent e, string? viewer = null) => e.Kind switch
+    public static string Render(ChatEvent e, string? viewer = null) =>
+        e.History == true ? HistoryPrefix + RenderLive(e, viewer) : RenderLive(e, viewer);
+
+    private static string RenderLive(ChatEvent e, string? viewer) => e.Kind switch
     {
         ChatEventKind.Nick => NickPrompt,
         ChatEventKind.Message => $"{e.From}: {e.Text}",

@@ -8,7 +8,11 @@ using Microsoft.Extensions.Logging;
 
 namespace ChatRoom.Server.Commands;
 
-/// <summary>What each line from a client does: the handshake before a nickname is accepted, then chat and commands.</summary>
+/// <summary>
+/// What each line from a client does: the handshake before a nickname is accepted, then chat and commands. A command
+/// that needs the backplane (a nickname claim, <c>/msg</c>, <c>/who</c> across servers) returns an unfinished task, and
+/// the session awaits it before reading the client's next line; without a backplane every command finishes at once.
+/// </summary>
 public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCommands> logger)
 {
     private static readonly ChatEvent Welcome =
@@ -18,20 +22,20 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
     /// A line from a client that has no nickname yet: a nickname candidate, or /json, /ping, /quit. False when the line
     /// was refused (the client has been told why; the session counts it and asks again).
     /// </summary>
-    public bool Handshake(ChatSession session, ChatLine line, string text)
+    public ValueTask<bool> Handshake(ChatSession session, ChatLine line, string text)
     {
         switch (line.Command)
         {
             case CommandName.Json:
                 EnableStructuredOutput(session);
                 PromptForNickname(session);
-                return true;
+                return new(true);
             case CommandName.Ping:
                 Pong(session, line.Argument);
-                return true;
+                return new(true);
             case CommandName.Quit:
                 session.Quit();
-                return true;
+                return new(true);
             case CommandName.Nick:
                 // Accept "/nick alice" as an answer too: some clients speak commands from the start.
                 text = line.Argument;
@@ -40,10 +44,31 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
 
         if (!TryNormalizeNickname(session, text, out var nickname))
         {
-            return false;
+            return new(false);
         }
 
-        switch (room.TryJoin(session, nickname, Welcome))
+        var joining = room.JoinAsync(session, nickname, Welcome);
+        return joining.IsCompletedSuccessfully ? new(Joined(session, nickname, joining.Result)) : JoinedAsync(session, nickname, joining);
+    }
+
+    private async ValueTask<bool> JoinedAsync(ChatSession session, string nickname, ValueTask<JoinResult> joining)
+    {
+        try
+        {
+            return Joined(session, nickname, await joining.ConfigureAwait(false));
+        }
+        catch (RoomUnavailableException)
+        {
+            // Not the client's fault: not counted as a refused line, and it may try again.
+            ReplyUnavailable(session, "the room is unavailable right now; try joining again shortly");
+            PromptForNickname(session);
+            return true;
+        }
+    }
+
+    private bool Joined(ChatSession session, string nickname, JoinResult result)
+    {
+        switch (result)
         {
             case JoinResult.Joined:
                 ServerLog.Joined(logger, nickname, session.RemoteEndPoint);
@@ -61,7 +86,7 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
         session.Reply(new ChatEvent { Kind = ChatEventKind.Nick, Text = PlainText.NickPrompt });
 
     /// <summary>A line from a client in the room.</summary>
-    public void Execute(ChatSession session, ChatLine line, TraceContext trace, long receivedTimestamp)
+    public ValueTask Execute(ChatSession session, ChatLine line, TraceContext trace, long receivedTimestamp)
     {
         switch (line.Command)
         {
@@ -72,18 +97,11 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
                 Say(session, ChatEventKind.Action, ChatLine.Unescape(line.Argument), trace, receivedTimestamp);
                 break;
             case CommandName.Msg:
-                Whisper(session, line.Argument, trace, receivedTimestamp);
-                break;
+                return Whisper(session, line.Argument, trace, receivedTimestamp);
             case CommandName.Nick when line.Argument.Length > 0:
-                Rename(session, line.Argument);
-                break;
+                return Rename(session, line.Argument);
             case CommandName.Who:
-                foreach (var part in WhoReply.Create(room.Who()))
-                {
-                    session.Reply(part);
-                }
-
-                break;
+                return Who(session);
             case CommandName.Help:
                 session.ReplySystem("help", CommandHelp.Text);
                 break;
@@ -106,6 +124,8 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
                 session.ReplyError("unknown_command", $"unknown command '/{line.Name}' (try /help)");
                 break;
         }
+
+        return ValueTask.CompletedTask;
     }
 
     private void Say(ChatSession session, ChatEventKind kind, string text, TraceContext trace, long receivedTimestamp)
@@ -118,20 +138,29 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
         }
     }
 
-    private void Whisper(ChatSession session, string argument, TraceContext trace, long receivedTimestamp)
+    private async ValueTask Whisper(ChatSession session, string argument, TraceContext trace, long receivedTimestamp)
     {
         var (target, text) = ChatLine.SplitTarget(argument);
         if (target.Length == 0 || text.Length == 0)
         {
             session.ReplyError("usage", "usage: /msg <nick> <text>");
+            return;
         }
-        else if (room.Whisper(session, target, text, trace, receivedTimestamp) is null)
+
+        try
         {
-            session.ReplyError("no_such_user", $"no such user '{target}'");
+            if (await room.WhisperAsync(session, target, text, trace, receivedTimestamp).ConfigureAwait(false) is null)
+            {
+                session.ReplyError("no_such_user", $"no such user '{target}'");
+            }
+        }
+        catch (RoomUnavailableException)
+        {
+            ReplyUnavailable(session, "the room is unavailable right now: your private message was not delivered; try again shortly");
         }
     }
 
-    private void Rename(ChatSession session, string candidate)
+    private async ValueTask Rename(ChatSession session, string candidate)
     {
         var oldNickname = session.Nickname!;
         if (!TryNormalizeNickname(session, candidate, out var nickname))
@@ -139,15 +168,39 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
             return;
         }
 
-        if (room.TryRename(session, nickname))
+        try
         {
-            ServerLog.Renamed(logger, oldNickname, nickname);
+            if (await room.RenameAsync(session, nickname).ConfigureAwait(false))
+            {
+                ServerLog.Renamed(logger, oldNickname, nickname);
+            }
+            else
+            {
+                RefuseNickInUse(session, nickname);
+            }
         }
-        else
+        catch (RoomUnavailableException)
         {
-            RefuseNickInUse(session, nickname);
+            ReplyUnavailable(session, "the room is unavailable right now: you are still called " + oldNickname + "; try again shortly");
         }
     }
+
+    private async ValueTask Who(ChatSession session)
+    {
+        try
+        {
+            foreach (var part in WhoReply.Create(await room.WhoAsync().ConfigureAwait(false)))
+            {
+                session.Reply(part);
+            }
+        }
+        catch (RoomUnavailableException)
+        {
+            ReplyUnavailable(session, "the room is unavailable right now: who is here cannot be told; try again shortly");
+        }
+    }
+
+    private static void ReplyUnavailable(ChatSession session, string text) => session.ReplyError(RoomUnavailableException.Code, text);
 
     private bool TryNormalizeNickname(ChatSession session, string candidate, out string nickname)
     {

@@ -32,7 +32,13 @@ public static class ChatServerExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ChatMetrics>();
         builder.Services.AddSingleton<IBroadcastBus, LocalBroadcastBus>();
-        builder.Services.AddSingleton<Room>();
+        builder.AddBackplane();
+        builder.Services.AddSingleton(services => new Room(
+            services.GetRequiredService<IBroadcastBus>(),
+            services.GetRequiredService<ChatMetrics>(),
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<IOptions<ChatOptions>>().Value.HistoryLines,
+            services.GetService<IRoomBackplane>()));
         builder.Services.AddSingleton<ChatCommands>();
         builder.Services.AddSingleton<ConnectionAdmission>();
         builder.Services.AddSingleton<AdmissionMiddleware>();

@@ -95,8 +95,18 @@ public sealed class ChatOptions
     [Range(0, 1_000_000)]
     public int ReclaimMemoryAfterChange { get; set; } = 500;
 
+    /// <summary>
+    /// How many of the room's last messages and actions a newcomer receives before its own join line, marked as
+    /// history (docs/protocol.md); 0 sends none.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int HistoryLines { get; set; } = 50;
+
     [ValidateObjectMembers]
     public FloodOptions Flood { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public BackplaneOptions Backplane { get; set; } = new();
 
     [ValidateObjectMembers]
     public TlsOptions Tls { get; set; } = new();

@@ -16,8 +16,12 @@ public sealed class EncodedEvent(ChatEvent chatEvent, long receivedTimestamp = 0
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_jsonBuffer;
 
+    private readonly EncodedEvent? _original;
     private byte[]? _plain;
     private byte[]? _json;
+
+    private EncodedEvent(EncodedEvent original)
+        : this(original.Event, 0, original.Viewer) => _original = original;
 
     public ChatEvent Event => chatEvent;
 
@@ -27,11 +31,23 @@ public sealed class EncodedEvent(ChatEvent chatEvent, long receivedTimestamp = 0
     /// <summary>When it was made (<see cref="Stopwatch"/> timestamp): the line's receive time when it has one.</summary>
     public long CreatedTimestamp { get; } = receivedTimestamp != 0 ? receivedTimestamp : Stopwatch.GetTimestamp();
 
-    public ReadOnlyMemory<byte> Plain => _plain ??= EncodePlain(chatEvent, viewer);
+    public ReadOnlyMemory<byte> Plain => PlainBytes;
 
-    public ReadOnlyMemory<byte> Json => _json ??= EncodeJson(chatEvent);
+    public ReadOnlyMemory<byte> Json => JsonBytes;
 
     public ReadOnlyMemory<byte> For(bool structured) => structured ? Json : Plain;
+
+    private string? Viewer => viewer;
+
+    private byte[] PlainBytes => _plain ??= _original?.PlainBytes ?? EncodePlain(chatEvent, viewer);
+
+    private byte[] JsonBytes => _json ??= _original?.JsonBytes ?? EncodeJson(chatEvent);
+
+    /// <summary>
+    /// The same event, made now: sent again later (history, to a newcomer), it shares this one's encodings, but its age
+    /// in the recipient's queue starts now (the delivery policy judges a client by the age of what it is owed).
+    /// </summary>
+    public EncodedEvent SentAgain() => new(this);
 
     private static byte[] EncodePlain(ChatEvent e, string? viewer)
     {

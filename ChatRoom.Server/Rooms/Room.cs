@@ -9,9 +9,10 @@ namespace ChatRoom.Server.Rooms;
 /// The room: who is in it under which nickname, and the one order of everything said in it.
 /// Every change and every room-wide event happens under one lock that assigns the event its id, so all
 /// members see the same sequence. Holding the lock costs one non-blocking enqueue per member:
-/// nothing in here ever waits for a client.
+/// nothing in here ever waits for a client. With a backplane, the room is shared with other servers, which decides
+/// nicknames and the order instead (Room.Backplane.cs). Newcomers get the last messages first (<see cref="RoomHistory"/>).
 /// </summary>
-public sealed class Room : IBroadcastSink
+public sealed partial class Room : IBroadcastSink
 {
     public const string Name = "lobby";
 
@@ -25,21 +26,53 @@ public sealed class Room : IBroadcastSink
     private readonly IBroadcastBus _bus;
     private readonly ChatMetrics _metrics;
     private readonly TimeProvider _clock;
+    private readonly RoomHistory _history;
     private long _lastId;
     private bool _closed;
 
-    public Room(IBroadcastBus bus, ChatMetrics metrics, TimeProvider clock)
+    public Room(IBroadcastBus bus, ChatMetrics metrics, TimeProvider clock, int historyLines = 0, IRoomBackplane? backplane = null)
     {
         _bus = bus;
         _metrics = metrics;
         _clock = clock;
-        bus.Subscribe(this);
+        _history = new RoomHistory(historyLines);
+        _backplane = backplane;
+        if (backplane is null)
+        {
+            bus.Subscribe(this);
+        }
+        else
+        {
+            backplane.Subscribe(this);
+        }
+
         metrics.ObserveSendQueues(QueuedBytes);
     }
 
     /// <summary>
+    /// Admits <paramref name="member"/> as <paramref name="nickname"/> (already normalized) unless the name is taken, in
+    /// this process (<see cref="TryJoin"/>) or through the backplane.
+    /// </summary>
+    public ValueTask<JoinResult> JoinAsync(IRoomMember member, string nickname, ChatEvent welcome) =>
+        _backplane is null ? new(TryJoin(member, nickname, welcome)) : JoinThroughBackplaneAsync(member, nickname, welcome);
+
+    /// <summary>Renames a member (<see cref="TryRename"/>), through the backplane when there is one.</summary>
+    public ValueTask<bool> RenameAsync(IRoomMember member, string newNickname) =>
+        _backplane is null ? new(TryRename(member, newNickname)) : RenameThroughBackplaneAsync(member, newNickname);
+
+    /// <summary>Sends a private message (<see cref="Whisper"/>) to a member of any server when there is a backplane.</summary>
+    public ValueTask<string?> WhisperAsync(IRoomMember sender, string target, string text, TraceContext trace, long receivedTimestamp) =>
+        _backplane is null
+            ? new(Whisper(sender, target, text, trace, receivedTimestamp))
+            : WhisperThroughBackplaneAsync(sender, target, text, trace);
+
+    /// <summary>Everyone in the room (<see cref="Who"/>), on every server when there is a backplane.</summary>
+    public ValueTask<IReadOnlyList<string>> WhoAsync() =>
+        _backplane is null ? new(Who()) : new(_backplane.WhoAsync());
+
+    /// <summary>
     /// Admits <paramref name="member"/> as <paramref name="nickname"/> (already normalized) unless the name
-    /// is taken. The newcomer gets <paramref name="welcome"/> first, then everyone sees the join.
+    /// is taken. The newcomer gets <paramref name="welcome"/> first, then the room's history, then everyone sees the join.
     /// </summary>
     public JoinResult TryJoin(IRoomMember member, string nickname, ChatEvent welcome)
     {
@@ -59,6 +92,7 @@ public sealed class Room : IBroadcastSink
             member.Nickname = nickname;
             _members.Add(member);
             member.Send(new EncodedEvent(welcome with { Time = _clock.GetUtcNow() }));
+            _history.SendTo(member);
             Publish(new ChatEvent { Kind = ChatEventKind.Join, From = nickname });
         }
 
@@ -72,6 +106,12 @@ public sealed class Room : IBroadcastSink
     /// </summary>
     public void Leave(IRoomMember member, string code, bool announce = true)
     {
+        if (_backplane is not null)
+        {
+            LeaveThroughBackplane(member, code, announce);
+            return;
+        }
+
         lock (_gate)
         {
             if (member.Nickname is not { } nickname || !_members.Remove(member))
@@ -95,6 +135,11 @@ public sealed class Room : IBroadcastSink
     /// </summary>
     public BroadcastReceipt? Say(IRoomMember sender, ChatEventKind kind, string text, TraceContext trace, long receivedTimestamp)
     {
+        if (_backplane is not null)
+        {
+            return SayThroughBackplane(sender, kind, text, trace);
+        }
+
         lock (_gate)
         {
             if (_closed)
@@ -211,6 +256,7 @@ public sealed class Room : IBroadcastSink
                 member.Send(roomEvent);
             }
 
+            _history.Add(roomEvent);
             _metrics.Broadcast(_members.Count, roomEvent.ReceivedTimestamp);
         }
     }

@@ -251,7 +251,18 @@ public sealed class ChatSession : IRoomMember
                     }
                     else
                     {
-                        keepReading = HandleLine(line, now);
+                        var handled = HandleLine(line, now);
+                        if (handled.IsCompleted)
+                        {
+                            keepReading = handled.Result;
+                        }
+                        else
+                        {
+                            // A command waits for the backplane: deliver what this read has said so far first.
+                            DrainBatch.Run();
+                            keepReading = await handled.ConfigureAwait(false);
+                            DrainBatch.Open();
+                        }
                     }
                 }
             }
@@ -333,35 +344,51 @@ public sealed class ChatSession : IRoomMember
         }
     }
 
-    /// <summary>Handles one complete line; false when the conversation is over.</summary>
-    private bool HandleLine(in ReadOnlySequence<byte> line, long receivedTimestamp)
+    /// <summary>Handles one complete line; false when the conversation is over. Unfinished while a command waits for the backplane.</summary>
+    private ValueTask<bool> HandleLine(in ReadOnlySequence<byte> line, long receivedTimestamp)
     {
         if (line.IsEmpty && Nickname is not null)
         {
-            return true; // an empty nickname, on the other hand, is refused and told so
+            return new(true); // an empty nickname, on the other hand, is refused and told so
         }
 
         var trace = TraceContext.None;
         if (!TryDecode(line, out var text) || (IsStructured && text.StartsWith('{') && !TryOpenEnvelope(ref text, out trace)))
         {
-            return RefuseLine();
+            return new(RefuseLine());
         }
 
         var parsed = ChatLine.Parse(text);
         if (Nickname is not null)
         {
             _refusedLinesInARow = 0;
-            _commands.Execute(this, parsed, trace, receivedTimestamp);
-            return Reason is null;
+            var executed = _commands.Execute(this, parsed, trace, receivedTimestamp);
+            return executed.IsCompletedSuccessfully ? new(Reason is null) : ExecutedAsync(executed);
         }
 
         if (ForeignProtocol.IsHttpRequestLine(text))
         {
             RefuseForeignProtocol("HTTP");
-            return false;
+            return new(false);
         }
 
-        if (!_commands.Handshake(this, parsed, text))
+        var handshake = _commands.Handshake(this, parsed, text);
+        return handshake.IsCompletedSuccessfully ? new(HandshakeDone(handshake.Result)) : HandshakeDoneAsync(handshake);
+    }
+
+    private async ValueTask<bool> ExecutedAsync(ValueTask executed)
+    {
+        await executed.ConfigureAwait(false);
+        return Reason is null;
+    }
+
+    private async ValueTask<bool> HandshakeDoneAsync(ValueTask<bool> handshake) =>
+        HandshakeDone(await handshake.ConfigureAwait(false));
+
+    /// <summary>After a handshake line: false when the conversation is over.</summary>
+    private bool HandshakeDone(bool accepted)
+    {
+        if (!accepted)
         {
             return RefuseLine();
         }

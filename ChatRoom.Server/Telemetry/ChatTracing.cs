@@ -8,7 +8,9 @@ namespace ChatRoom.Server.Telemetry;
 /// <summary>
 /// The server's spans, on the ActivitySource <c>ChatRoom.Server</c>, shaped by the OpenTelemetry messaging
 /// conventions: a broadcast is a <c>process lobby</c> consumer span whose parent is the sender's
-/// <c>send lobby</c> span when the client sent its W3C trace context, so one trace shows the whole journey.
+/// <c>send lobby</c> span when the client sent its W3C trace context, so one trace shows the whole journey. With a
+/// backplane, each server that delivers the line adds a <c>receive lobby</c> span under the receiving server's
+/// <c>process lobby</c>, whose context travels in the stream entry.
 /// </summary>
 public static class ChatTracing
 {
@@ -24,15 +26,50 @@ public static class ChatTracing
             return null;
         }
 
-        ActivityContext.TryParse(trace.Traceparent, trace.Tracestate, isRemote: true, out var parent);
-        var activity = Source.StartActivity($"process {Room.Name}", ActivityKind.Consumer, parent);
+        var activity = Start("process", trace.Traceparent, trace.Tracestate);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("messaging.message.body.size", Encoding.UTF8.GetByteCount(text));
+        }
+
+        return activity;
+    }
+
+    /// <summary>
+    /// Starts the span of one event's delivery on this server, as read from the room's stream of a backplane, or returns
+    /// null when nobody is listening. Its parent is the span of the server that appended the event
+    /// (<paramref name="traceparent"/>), so one trace runs from the sender through every server that delivers its line.
+    /// </summary>
+    public static Activity? StartReceive(string? traceparent, long id, string serverId)
+    {
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = Start("receive", traceparent, null);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("messaging.message.id", id.ToString(CultureInfo.InvariantCulture));
+            activity.SetTag("chatroom.server.id", serverId);
+        }
+
+        return activity;
+    }
+
+    /// <summary>The trace context to store with an event appended now: the current span's, or null.</summary>
+    public static string? CurrentTraceparent() => Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null;
+
+    private static Activity? Start(string operation, string? traceparent, string? tracestate)
+    {
+        ActivityContext.TryParse(traceparent, tracestate, isRemote: true, out var parent);
+        var activity = Source.StartActivity($"{operation} {Room.Name}", ActivityKind.Consumer, parent);
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag("messaging.system", "chatroom");
-            activity.SetTag("messaging.operation.name", "process");
-            activity.SetTag("messaging.operation.type", "process");
+            activity.SetTag("messaging.operation.name", operation);
+            activity.SetTag("messaging.operation.type", operation);
             activity.SetTag("messaging.destination.name", Room.Name);
-            activity.SetTag("messaging.message.body.size", Encoding.UTF8.GetByteCount(text));
         }
 
         return activity;
@@ -41,7 +78,8 @@ public static class ChatTracing
     /// <summary>Records what the room did with the message.</summary>
     public static void Broadcasted(Activity? activity, BroadcastReceipt receipt)
     {
-        if (activity is { IsAllDataRequested: true })
+        // With a backplane the line has no id yet: the backplane gives it one, and each server's delivery span records it.
+        if (activity is { IsAllDataRequested: true } && receipt.Id != 0)
         {
             activity.SetTag("messaging.message.id", receipt.Id.ToString(CultureInfo.InvariantCulture));
             activity.SetTag("chatroom.broadcast.recipients", receipt.Recipients);

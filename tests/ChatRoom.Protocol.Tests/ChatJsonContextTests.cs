@@ -30,8 +30,18 @@ public sealed class ChatJsonContextTests
     public void EveryFieldHasItsCamelCaseName()
     {
         Assert.Equal(
-            ["kind", "id", "time", "room", "from", "to", "nick", "text", "code", "users", "part", "parts", "traceparent", "tracestate"],
-            PropertyNames(Serialize(Everything with { Part = 1, Parts = 2 })));
+            ["kind", "id", "time", "room", "from", "to", "nick", "text", "code", "users", "part", "parts", "traceparent", "tracestate", "history"],
+            PropertyNames(Serialize(Everything with { Part = 1, Parts = 2, History = true })));
+    }
+
+    [Fact]
+    public void HistoryKeepsTheOriginalIdAndTimeAndCarriesTheFlag()
+    {
+        var message = new ChatEvent { Kind = ChatEventKind.Message, Id = 7, Time = Time, Room = "lobby", From = "carol", Text = "hi" };
+
+        Assert.Equal(
+            """{"kind":"message","id":7,"time":"2026-11-24T11:00:00+00:00","room":"lobby","from":"carol","text":"hi","history":true}""",
+            Serialize(message with { History = true }));
     }
 
     [Fact]

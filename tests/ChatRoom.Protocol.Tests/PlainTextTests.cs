@@ -14,6 +14,8 @@ public sealed class PlainTextTests
         { new ChatEvent { Kind = ChatEventKind.Message, From = "alice", Text = "hello" }, "alice: hello" },
         { new ChatEvent { Kind = ChatEventKind.Message, From = "alice", Text = "bob: hi" }, "alice: bob: hi" },
         { new ChatEvent { Kind = ChatEventKind.Action, From = "alicia", Text = "waves" }, "* alicia waves" },
+        { new ChatEvent { Kind = ChatEventKind.Message, From = "alice", Text = "hello", History = true }, "[history] alice: hello" },
+        { new ChatEvent { Kind = ChatEventKind.Action, From = "alicia", Text = "waves", History = true }, "[history] * alicia waves" },
         { new ChatEvent { Kind = ChatEventKind.Join, From = "bob" }, "bob joined the chat!" },
         { new ChatEvent { Kind = ChatEventKind.Leave, From = "bob", Code = "dropped" }, "bob left the chat!" },
         { new ChatEvent { Kind = ChatEventKind.Rename, From = "alice", Nick = "alicia" }, "alice is now known as alicia" },
@@ -58,6 +60,15 @@ public sealed class PlainTextTests
     public void PrivateMessageWithoutAViewerReadsAsTheTargetSeesIt()
     {
         Assert.Equal("[private] alice: just between us", PlainText.Render(PrivateMessage));
+    }
+
+    [Theory]
+    [InlineData("[history] bob: hi")]
+    [InlineData("[history]")]
+    public void NoLiveLineCanPassForHistory(string text)
+    {
+        Assert.False(PlainText.Render(new ChatEvent { Kind = ChatEventKind.Message, From = "mallory", Text = text }).StartsWith(PlainText.HistoryPrefix, StringComparison.Ordinal));
+        Assert.False(PlainText.Render(new ChatEvent { Kind = ChatEventKind.Action, From = "mallory", Text = text }).StartsWith(PlainText.HistoryPrefix, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class TestChatClient : IDisposable
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static readonly HashSet<string> EventFields =
-        ["kind", "id", "time", "room", "from", "to", "nick", "text", "code", "users", "part", "parts", "traceparent", "tracestate"];
+        ["kind", "id", "time", "room", "from", "to", "nick", "text", "code", "users", "part", "parts", "traceparent", "tracestate", "history"];
 
     private readonly Socket _socket;
     private readonly Stream _stream;
@@ -88,13 +88,23 @@ public sealed class TestChatClient : IDisposable
         }
     }
 
-    /// <summary>The handshake: <c>NICK</c>, the nickname, the welcome, and this client's own join line.</summary>
-    public async Task JoinAsync(string nickname)
+    /// <summary>
+    /// The handshake: <c>NICK</c>, the nickname, the welcome, the room's history if it has any (returned), and this
+    /// client's own join line.
+    /// </summary>
+    public async Task<List<string>> JoinAsync(string nickname)
     {
         await ExpectLineAsync("NICK");
         await SendLineAsync(nickname);
         await ExpectLineAsync("Connected to the server!");
-        await ExpectLineAsync($"{nickname} joined the chat!");
+        var history = await ReadUntilAsync($"{nickname} joined the chat!");
+        foreach (var line in history)
+        {
+            Assert.True(line.StartsWith(PlainText.HistoryPrefix, StringComparison.Ordinal),
+                $"{Label}: expected history or its own join line, got {Quote(line)}.{Transcript()}");
+        }
+
+        return history;
     }
 
     /// <summary>
@@ -110,8 +120,13 @@ public sealed class TestChatClient : IDisposable
         await SendLineAsync(nickname);
         var welcome = await ExpectEventAsync(ChatEventKind.System);
         Assert.Equal(("welcome", "Connected to the server!"), (welcome.Code, welcome.Text));
-        var join = await ExpectEventAsync(ChatEventKind.Join);
-        Assert.Equal(nickname, join.From);
+        var join = await ReadEventAsync();
+        while (join.History == true)
+        {
+            join = await ReadEventAsync();
+        }
+
+        Assert.Equal((ChatEventKind.Join, nickname), (join.Kind, join.From));
         return join;
     }
 

@@ -1,0 +1,15 @@
+using System.Security.Cryptography;
+
+namespace ChatRoom.Server.Hosting;
+
+/// <summary>
+/// This server process's id: its host name and a random suffix, new at every start, so that a restarted server is
+/// never taken for the one it replaces. The backplane knows the server by it, and telemetry carries it as the resource
+/// attribute <c>chatroom.server.id</c>.
+/// </summary>
+public sealed class ServerIdentity
+{
+    public const string AttributeName = "chatroom.server.id";
+
+    public string Id { get; } = $"{Environment.MachineName.ToLowerInvariant()}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+}
