@@ -14,6 +14,7 @@ public sealed partial class ServerProcess : IDisposable
 
     private readonly Process _process;
     private readonly List<string> _output = [];
+    private readonly List<(string Text, TaskCompletionSource Seen)> _awaited = [];
     private readonly TaskCompletionSource<int> _chatPort = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ServerProcess(Process process)
@@ -29,7 +30,10 @@ public sealed partial class ServerProcess : IDisposable
     public int ChatPort { get; private set; }
 
     /// <summary>Starts the server with <paramref name="chatSettings"/> (<c>Chat:*</c> overrides without the prefix).</summary>
-    public static async Task<ServerProcess> StartAsync(params string[] chatSettings)
+    public static Task<ServerProcess> StartAsync(params string[] chatSettings) => StartWithAsync([], chatSettings);
+
+    /// <summary>Starts the server with host settings beside the <c>Chat:*</c> ones, e.g. <c>"--ConnectionStrings:redis=…"</c>.</summary>
+    public static async Task<ServerProcess> StartWithAsync(string[] hostSettings, params string[] chatSettings)
     {
         var serverDll = Path.Combine(AppContext.BaseDirectory, "ChatRoom.Server.dll");
         Assert.True(File.Exists(serverDll), $"the server is not built next to the tests: {serverDll}");
@@ -48,6 +52,7 @@ public sealed partial class ServerProcess : IDisposable
             "--Chat:HttpPort=0",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
+            .. hostSettings,
             .. chatSettings.Select(setting => "--Chat:" + setting),
         ];
         foreach (var argument in arguments)
@@ -89,6 +94,37 @@ public sealed partial class ServerProcess : IDisposable
         }
     }
 
+    /// <summary>Waits until the server has printed a line containing <paramref name="text"/>; fails with its output after <paramref name="timeout"/>.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_output)
+        {
+            if (_output.Exists(line => line.Contains(text, StringComparison.Ordinal)))
+            {
+                return;
+            }
+
+            _awaited.Add((text, seen));
+        }
+
+        try
+        {
+            await seen.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"the server did not print '{text}' within {timeout.TotalSeconds} s:\n{Output}");
+        }
+    }
+
+    /// <summary>Ends the server at once with SIGKILL, as a crash or an OOM kill does: it says nothing to anyone.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited)
@@ -110,6 +146,10 @@ public sealed partial class ServerProcess : IDisposable
         lock (_output)
         {
             _output.Add(line);
+            foreach (var (text, seen) in _awaited.Where(awaited => line.Contains(awaited.Text, StringComparison.Ordinal)))
+            {
+                seen.TrySetResult();
+            }
         }
 
         // Kestrel binds the chat listener first: its address is the first one the host announces.

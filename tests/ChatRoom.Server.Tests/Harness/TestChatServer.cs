@@ -54,6 +54,12 @@ public sealed class TestChatServer : IAsyncDisposable
     public static Task<TestChatServer> StartInEnvironmentAsync(string environment, params string[] chatSettings) =>
         StartAsync(chatSettings, ["--environment", environment, "--contentRoot", AppContext.BaseDirectory]);
 
+    /// <summary>
+    /// Starts a server with host settings beside the <c>Chat:*</c> ones, e.g. <c>"--ConnectionStrings:redis=127.0.0.1:6379"</c>.
+    /// </summary>
+    public static Task<TestChatServer> StartWithAsync(string[] hostSettings, params string[] chatSettings) =>
+        StartAsync(chatSettings, hostSettings);
+
     private static async Task<TestChatServer> StartAsync(string[] chatSettings, string[] hostSettings)
     {
         string[] args =
