@@ -28,6 +28,7 @@ public sealed partial class RedisRoomBackplane
     private static readonly TimeSpan RetireTimeout = TimeSpan.FromSeconds(3);
 
     private ConnectionMultiplexer? _reader;
+    private IConnectionMultiplexer? _shared;
     private IBackplaneSink? _sink;
     private string? _position;
     private long _lastId;
@@ -57,6 +58,9 @@ public sealed partial class RedisRoomBackplane
                 {
                     await StartReadingAsync(reader).ConfigureAwait(false);
                 }
+
+                // Clients may change the room only from now on: what they append comes after the position reading starts from.
+                _connection ??= _shared;
 
                 if (!_linked)
                 {
@@ -136,7 +140,7 @@ public sealed partial class RedisRoomBackplane
     /// </summary>
     private async Task<IDatabase> ConnectAsync()
     {
-        _connection ??= await Task.Run(_services.GetRequiredService<IConnectionMultiplexer>).ConfigureAwait(false);
+        _shared ??= await Task.Run(_services.GetRequiredService<IConnectionMultiplexer>).ConfigureAwait(false);
         if (_reader is null)
         {
             var options = _services.GetRequiredService<IOptionsMonitor<ConfigurationOptions>>().Get(Microsoft.Extensions.Options.Options.DefaultName).Clone();

@@ -12,7 +12,7 @@ public static class LoadGenCommandLine
     {
         var scenarios = new Option<IReadOnlyList<Scenario>>("--scenario")
         {
-            Description = "Scenarios to run: 'all' (a-e) or a comma-separated list of a, b, c, d, e and the abuse campaigns " +
+            Description = "Scenarios to run: 'all' (a-e) or a comma-separated list of a, b, c, d, e, f (for --servers) and the abuse campaigns " +
                           "storm, shutdown, flood (ChatRoom only; not part of 'all')",
             HelpName = "names",
             DefaultValueFactory = _ => Scenario.All,
@@ -24,7 +24,7 @@ public static class LoadGenCommandLine
                     return chosen;
                 }
 
-                result.AddError($"--scenario: unknown scenario '{unknown ?? text}' (known: a, b, c, d, e, storm, shutdown, flood, all)");
+                result.AddError($"--scenario: unknown scenario '{unknown ?? text}' (known: a, b, c, d, e, f, storm, shutdown, flood, all)");
                 return [];
             },
         };
@@ -83,6 +83,25 @@ public static class LoadGenCommandLine
             HelpName = "path",
             DefaultValueFactory = _ => "ngircd",
         };
+        var servers = new Option<int>("--servers")
+        {
+            Description = "ChatRoom only: run N servers sharing one room through a Redis the generator starts, clients spread evenly over them",
+            HelpName = "count",
+            DefaultValueFactory = _ => 1,
+        };
+        servers.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 16)
+            {
+                result.AddError("--servers must be between 1 and 16");
+            }
+        });
+        var redisServer = new Option<string>("--redis-server")
+        {
+            Description = "The redis-server executable, for --servers above 1 (Debian: apt-get install redis-server)",
+            HelpName = "path",
+            DefaultValueFactory = _ => "redis-server",
+        };
         var output = new Option<string>("--output")
         {
             Description = "Where to save the results as JSON",
@@ -96,7 +115,7 @@ public static class LoadGenCommandLine
             "opens the scenario's connections, sends, reads everything on every connection, and reports deliveries/s, " +
             "delivery ratio, latency percentiles, server CPU per million deliveries and resident memory.")
         {
-            scenarios, target, warmup, duration, setupTimeout, deadline, messageBytes, stormRounds, serverPath, ncat, ngircd, output,
+            scenarios, target, warmup, duration, setupTimeout, deadline, messageBytes, stormRounds, serverPath, ncat, ngircd, servers, redisServer, output,
         };
         root.SetAction((parse, cancellationToken) =>
         {
@@ -112,7 +131,9 @@ public static class LoadGenCommandLine
                 parse.GetRequiredValue(ncat),
                 parse.GetRequiredValue(ngircd),
                 parse.GetRequiredValue(output),
-                parse.GetValue(stormRounds));
+                parse.GetValue(stormRounds),
+                parse.GetValue(servers),
+                parse.GetRequiredValue(redisServer));
             return LoadGenApp.RunAsync(settings, cancellationToken);
         });
         return root;

@@ -30,6 +30,8 @@ public enum TargetChoice
 /// <param name="Ngircd">The ngircd executable.</param>
 /// <param name="Output">Where the JSON results go.</param>
 /// <param name="StormRounds">Rounds of the storm campaign.</param>
+/// <param name="Servers">ChatRoom servers sharing one room through Redis; 1 is the single-process server.</param>
+/// <param name="RedisServer">The redis-server executable the generator starts when <paramref name="Servers"/> is above 1.</param>
 public sealed record LoadGenSettings(
     IReadOnlyList<Scenario> Scenarios,
     TargetChoice Targets,
@@ -42,4 +44,6 @@ public sealed record LoadGenSettings(
     string Ncat,
     string Ngircd,
     string Output,
-    int StormRounds = 5);
+    int StormRounds = 5,
+    int Servers = 1,
+    string RedisServer = "redis-server");

@@ -11,9 +11,14 @@ namespace ChatRoom.LoadGen.Load;
 /// <param name="recipientsPerMessage">Deliveries one message owes.</param>
 /// <param name="observer">The connection whose receipts free a sender's in-flight slot.</param>
 /// <param name="inFlight">The saturation window, or null for paced and idle runs.</param>
-public sealed class DeliveryLedger(int recipientsPerMessage, int observer, InFlightLimiter? inFlight) : IDisposable
+/// <param name="servers">Servers the connections are spread over (connection <c>i</c> on server <c>i mod servers</c>).</param>
+/// <param name="connections">Connections in the run: each keeps a digest of the order its window's messages came in.</param>
+public sealed class DeliveryLedger(int recipientsPerMessage, int observer, InFlightLimiter? inFlight, int servers = 1, int connections = 0) : IDisposable
 {
     private readonly ThreadLocal<Tally> _tallies = new(static () => new Tally(), trackAllValues: true);
+
+    // One receive loop writes each connection's entry: the order of the window's messages as that connection saw them.
+    private readonly OrderDigest[] _orders = new OrderDigest[connections];
     private MeasurementWindow? _window;
     private SyncBarrier? _barrier;
     private long _sentInWindow;
@@ -58,6 +63,24 @@ public sealed class DeliveryLedger(int recipientsPerMessage, int observer, InFli
 
         return merged;
     }
+
+    /// <summary>Latency of the window's deliveries whose receiver is on another server than the sender.</summary>
+    public LatencyHistogram CrossServerLatency()
+    {
+        var merged = new LatencyHistogram();
+        foreach (var tally in _tallies.Values)
+        {
+            merged.Add(tally.CrossServerLatency);
+        }
+
+        return merged;
+    }
+
+    /// <summary>
+    /// Whether every connection received the window's messages in one and the same order (all of them: a connection
+    /// that lost one has another digest). Read once the deliveries are in.
+    /// </summary>
+    public bool SameOrderEverywhere() => _orders.Length == 0 || _orders.All(order => order == _orders[0]);
 
     /// <summary>Fixes the window; call before any sender starts.</summary>
     public void Open(MeasurementWindow window) => Volatile.Write(ref _window, window);
@@ -116,6 +139,15 @@ public sealed class DeliveryLedger(int recipientsPerMessage, int observer, InFli
             {
                 tally.DeliveredOfWindow++;
                 tally.Latency.Record(arrival - sent);
+                if (servers > 1 && sender % servers != receiver % servers)
+                {
+                    tally.CrossServerLatency.Record(arrival - sent);
+                }
+
+                if (receiver < _orders.Length)
+                {
+                    _orders[receiver] = _orders[receiver].Add(sender, sent);
+                }
             }
         }
 
@@ -149,5 +181,15 @@ public sealed class DeliveryLedger(int recipientsPerMessage, int observer, InFli
         public long DeliveredDuringWindow;
         public long DeliveredOfWindow;
         public readonly LatencyHistogram Latency = new();
+        public readonly LatencyHistogram CrossServerLatency = new();
+    }
+
+    /// <summary>An order-sensitive digest (FNV-1a over sender and send time) of the messages one connection received, and how many.</summary>
+    private readonly record struct OrderDigest(ulong Hash, long Count)
+    {
+        private const ulong Prime = 1099511628211;
+
+        public OrderDigest Add(int sender, long sent) =>
+            new((((Count == 0 ? 14695981039346656037 : Hash) ^ (ulong)sender) * Prime ^ (ulong)sent) * Prime, Count + 1);
     }
 }

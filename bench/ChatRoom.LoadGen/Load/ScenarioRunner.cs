@@ -10,9 +10,10 @@ using ChatRoom.LoadGen.Targets;
 namespace ChatRoom.LoadGen.Load;
 
 /// <summary>
-/// One scenario against one server: start it, open and join the swarm, drain the join backlog, then either measure
-/// idle memory or drive the senders through warmup and the window. The server is killed before this returns,
-/// before the swarm closes: thousands of leave announcements are not part of any measurement.
+/// One scenario against one server (or, with <c>--servers</c>, several sharing one room through Redis): start it, open
+/// and join the swarm, drain the join backlog, then either measure idle memory or drive the senders through warmup and
+/// the window. The servers are killed before this returns, before the swarm closes: thousands of leave announcements
+/// are not part of any measurement.
 /// </summary>
 public sealed class ScenarioRunner(LoadGenSettings settings)
 {
@@ -48,6 +49,12 @@ public sealed class ScenarioRunner(LoadGenSettings settings)
             target = scenario.Campaign == Campaign.Flood ? chatRoom.WithDefaultFloodControl() : chatRoom;
         }
 
+        if (settings.Servers > 1 && (scenario.IsCampaign || scenario.IsIdle || target is not ChatRoomTarget))
+        {
+            result.NotApplicable = "not applicable with --servers: it measures ChatRoom's load across servers";
+            return result;
+        }
+
         var connections = scenario.IsCampaign ? AbuseCampaigns.Connections(scenario) : scenario.Clients + (scenario.IsIdle ? PrimerConnections : 0);
         if (OpenFilesLimit.Check(connections) is { } tooMany)
         {
@@ -56,17 +63,19 @@ public sealed class ScenarioRunner(LoadGenSettings settings)
         }
 
         using var inFlight = scenario.IsSaturation ? new InFlightLimiter(scenario.Senders, scenario.Window) : null;
-        using var ledger = new DeliveryLedger(target.RecipientsPerMessage(connections), observer: connections - 1, inFlight);
-        var port = FreePort.Next();
-        await using var swarm = new Swarm(target, new IPEndPoint(IPAddress.Loopback, port), ledger);
+        using var ledger = new DeliveryLedger(target.RecipientsPerMessage(connections), observer: connections - 1, inFlight,
+            settings.Servers, scenario.IsCampaign ? 0 : connections);
+        var endpoints = ServerFleet.Addresses(settings.Servers);
+        await using var swarm = new Swarm(target, endpoints, ledger);
         await using var progress = new ProgressReporter($"{scenario.Name} {target.Name}", ledger, swarm);
         var started = Stopwatch.GetTimestamp();
-        ServerProcess? server = null;
+        ServerFleet? fleet = null;
         try
         {
             using var setup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             setup.CancelAfter(settings.SetupTimeout);
-            server = await ServerProcess.StartAsync(target, port, connections + SpareConnections, setup.Token).ConfigureAwait(false);
+            fleet = await ServerFleet.StartAsync(target, settings, endpoints, connections + SpareConnections, setup.Token).ConfigureAwait(false);
+            var server = fleet.Primary;
             if (scenario.IsCampaign)
             {
                 // Each campaign bounds its own joins by the setup timeout and its own waits.
@@ -79,7 +88,7 @@ public sealed class ScenarioRunner(LoadGenSettings settings)
                 return result;
             }
 
-            var baseline = await UnlessServerExitsAsync(server, SetUpAsync(scenario, server, swarm, connections, progress, setup.Token), setup)
+            var baseline = await UnlessServerExitsAsync(fleet, SetUpAsync(scenario, server, swarm, connections, progress, setup.Token), setup)
                 .ConfigureAwait(false);
             result.SetupSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             if (baseline is { } before)
@@ -88,12 +97,12 @@ public sealed class ScenarioRunner(LoadGenSettings settings)
             }
             else
             {
-                await MeasureLoadAsync(scenario, server, swarm, ledger, inFlight, progress, result, cancellationToken).ConfigureAwait(false);
+                await MeasureLoadAsync(scenario, fleet, swarm, ledger, inFlight, progress, result, cancellationToken).ConfigureAwait(false);
             }
 
-            if (server.Exited.IsCompleted)
+            if (fleet.Exited.IsCompleted)
             {
-                result.Error = server.DescribeExit();
+                result.Error = fleet.DescribeExit();
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -103,7 +112,7 @@ public sealed class ScenarioRunner(LoadGenSettings settings)
         catch (Exception e) when (e is RunFailedException or JoinFailedException or SocketException or IOException or Win32Exception)
         {
             // A refused or reset connection is usually the server dying: say so rather than what the socket saw.
-            result.Error = server is not null && await HasExitedAsync(server).ConfigureAwait(false) ? server.DescribeExit() : e.Message;
+            result.Error = fleet is not null && await HasExitedAsync(fleet).ConfigureAwait(false) ? fleet.DescribeExit() : e.Message;
         }
         finally
         {
@@ -116,9 +125,9 @@ public sealed class ScenarioRunner(LoadGenSettings settings)
                 result.Error += $" ({swarm.Joined:N0} of {connections:N0} connections joined after {result.SetupSeconds:0.0} s)";
             }
 
-            if (server is not null)
+            if (fleet is not null)
             {
-                await server.DisposeAsync().ConfigureAwait(false);
+                await fleet.DisposeAsync().ConfigureAwait(false);
             }
         }
 
@@ -156,7 +165,7 @@ public sealed class ScenarioRunner(LoadGenSettings settings)
         result.RssPerIdleConnectionBytes = (after.RssBytes - before.RssBytes) / (double)scenario.Clients;
     }
 
-    private async Task MeasureLoadAsync(Scenario scenario, ServerProcess server, Swarm swarm, DeliveryLedger ledger,
+    private async Task MeasureLoadAsync(Scenario scenario, ServerFleet server, Swarm swarm, DeliveryLedger ledger,
         InFlightLimiter? inFlight, ProgressReporter progress, RunResult result, CancellationToken cancellationToken)
     {
         var window = MeasurementWindow.After(settings.Warmup, settings.Duration);
@@ -168,10 +177,12 @@ public sealed class ScenarioRunner(LoadGenSettings settings)
         await DelayUntilAsync(window.Start, cancellationToken).ConfigureAwait(false);
         var (serverBefore, selfBefore, machineBefore, before) =
             (server.Sample(), ProcessSample.Read(Environment.ProcessId), MachineCpu.Busy(), Stopwatch.GetTimestamp());
+        var (eachBefore, redisBefore) = (server.Servers.Select(each => each.Sample()).ToArray(), server.Redis?.Sample());
         progress.Phase = "measuring";
         await DelayUntilAsync(window.End, cancellationToken).ConfigureAwait(false);
         var (serverAfter, selfAfter, machineAfter, after) =
             (server.Sample(), ProcessSample.Read(Environment.ProcessId), MachineCpu.Busy(), Stopwatch.GetTimestamp());
+        var (eachAfter, redisAfter) = (server.Servers.Select(each => each.Sample()).ToArray(), server.Redis?.Sample());
 
         progress.Phase = "grace";
         await sending.CancelAsync().ConfigureAwait(false);
@@ -201,8 +212,20 @@ public sealed class ScenarioRunner(LoadGenSettings settings)
         result.ServerCpuSecondsPerMillionDeliveries = arrived > 0 ? serverCpu / (arrived / 1e6) : null;
         result.ServerSystemCpuShare = serverCpu > 0 ? 100 * (serverAfter.SystemCpu - serverBefore.SystemCpu).TotalSeconds / serverCpu : null;
         var generatorCpu = (selfAfter.Cpu - selfBefore.Cpu).TotalSeconds;
+        var redisCpu = redisAfter is { } redis ? (redis.Cpu - redisBefore!.Value.Cpu).TotalSeconds : 0;
         result.GeneratorCpuPercent = 100 * generatorCpu / measured;
-        result.OtherCpuPercent = Math.Max(0, 100 * ((machineAfter - machineBefore).TotalSeconds - serverCpu - generatorCpu) / measured);
+        result.OtherCpuPercent = Math.Max(0, 100 * ((machineAfter - machineBefore).TotalSeconds - serverCpu - generatorCpu - redisCpu) / measured);
+        if (server.Servers.Count > 1)
+        {
+            var crossServer = ledger.CrossServerLatency();
+            result.Fleet = new FleetFigures(
+                server.Servers.Count,
+                [.. eachAfter.Select((sample, i) => 100 * (sample.Cpu - eachBefore[i].Cpu).TotalSeconds / measured)],
+                100 * redisCpu / measured,
+                arrived > 0 ? redisCpu / (arrived / 1e6) : null,
+                crossServer.Count > 0 ? crossServer.Summarize() : null,
+                ledger.SameOrderEverywhere());
+        }
         result.ServerRssBytes = serverAfter.RssBytes;
         result.ServerPeakRssBytes = serverAfter.PeakRssBytes;
     }
@@ -238,8 +261,8 @@ public sealed class ScenarioRunner(LoadGenSettings settings)
         return remaining > TimeSpan.Zero ? Task.Delay(remaining, cancellationToken) : Task.CompletedTask;
     }
 
-    /// <summary>Awaits <paramref name="work"/>, but fails as soon as the server exits rather than at the timeout.</summary>
-    private static async Task<T> UnlessServerExitsAsync<T>(ServerProcess server, Task<T> work, CancellationTokenSource cancel)
+    /// <summary>Awaits <paramref name="work"/>, but fails as soon as a server exits rather than at the timeout.</summary>
+    private static async Task<T> UnlessServerExitsAsync<T>(ServerFleet server, Task<T> work, CancellationTokenSource cancel)
     {
         if (await Task.WhenAny(work, server.Exited).ConfigureAwait(false) != work)
         {
@@ -251,8 +274,8 @@ public sealed class ScenarioRunner(LoadGenSettings settings)
         return await work.ConfigureAwait(false);
     }
 
-    /// <summary>Whether the server has exited or does within a second (its exit may trail a refused connection).</summary>
-    private static async Task<bool> HasExitedAsync(ServerProcess server)
+    /// <summary>Whether a server has exited or does within a second (its exit may trail a refused connection).</summary>
+    private static async Task<bool> HasExitedAsync(ServerFleet server)
     {
         await server.Exited.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         return server.Exited.IsCompleted;

@@ -6,8 +6,9 @@ namespace ChatRoom.LoadGen.Load;
 /// <summary>
 /// The run's client connections, numbered from 0. They are opened and joined a bounded number at a time (see
 /// <see cref="ITarget.ParallelJoins"/>), and each one reads continuously from the moment it has joined, so join storms never back up.
+/// Connection <c>i</c> talks to <paramref name="servers"/>[i mod their number].
 /// </summary>
-public sealed class Swarm(ITarget target, IPEndPoint server, DeliveryLedger ledger) : IAsyncDisposable
+public sealed class Swarm(ITarget target, IPEndPoint[] servers, DeliveryLedger ledger) : IAsyncDisposable
 {
     // The connections that send the barrier lines; with two of them every connection gets one, echo or not.
     private static readonly int[] BarrierSenders = [0, 1];
@@ -39,7 +40,7 @@ public sealed class Swarm(ITarget target, IPEndPoint server, DeliveryLedger ledg
         var options = new ParallelOptions { MaxDegreeOfParallelism = target.ParallelJoins, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(first, total - first), options, async (index, token) =>
         {
-            var connection = await LoadConnection.ConnectAsync(index, server, token).ConfigureAwait(false);
+            var connection = await LoadConnection.ConnectAsync(index, servers[index % servers.Length], token).ConfigureAwait(false);
             grown[index] = connection; // before joining, so that disposal closes it whatever happens next
             await target.JoinAsync(connection, token).ConfigureAwait(false);
             var receiving = connection.ReceiveAsync(ledger);

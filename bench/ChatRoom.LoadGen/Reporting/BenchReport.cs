@@ -24,8 +24,9 @@ public sealed record MachineInfo(int ProcessorCount, long MemoryBytes, string Os
 }
 
 /// <summary>The settings that shape the figures.</summary>
-public sealed record RunSettings(double WarmupSeconds, double DurationSeconds, int MessageBytes, string Targets)
+public sealed record RunSettings(double WarmupSeconds, double DurationSeconds, int MessageBytes, string Targets, int Servers)
 {
     public static RunSettings From(LoadGenSettings settings) => new(
-        settings.Warmup.TotalSeconds, settings.Duration.TotalSeconds, settings.MessageBytes, settings.Targets.ToString().ToLowerInvariant());
+        settings.Warmup.TotalSeconds, settings.Duration.TotalSeconds, settings.MessageBytes, settings.Targets.ToString().ToLowerInvariant(),
+        settings.Servers);
 }

@@ -41,6 +41,15 @@ public static class ResultsTable
                 Number(run.RssPerIdleConnectionBytes / 1024, "0.0"),
                 Number(run.GeneratorCpuPercent, "0"),
                 Number(run.OtherCpuPercent, "0")));
+            if (run.Fleet is { } fleet)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"      {fleet.Servers} servers, cpu% each {string.Join(" / ", fleet.ServerCpuPercent.Select(cpu => cpu.ToString("0", CultureInfo.InvariantCulture)))}; " +
+                    $"redis cpu% {fleet.RedisCpuPercent:0.0} ({Number(fleet.RedisCpuSecondsPerMillionDeliveries, "0.00")} s/M); " +
+                    $"cross-server p50/p99/max ms {Number(fleet.CrossServerLatency?.P50, "0.00")}/{Number(fleet.CrossServerLatency?.P99, "0.00")}/{Number(fleet.CrossServerLatency?.Max, "0.00")}; " +
+                    $"same order at every client: {(fleet.SameOrderAtEveryClient ? "yes" : "NO")}"));
+            }
+
             if (run.Error is not null)
             {
                 output.WriteLine($"      {run.Error}");

@@ -51,6 +51,9 @@ public sealed class RunResult
 
     public FloodFigures? Flood { get; set; }
 
+    /// <summary>With <c>--servers</c>: each server's share, Redis's, and what crossed servers.</summary>
+    public FleetFigures? Fleet { get; set; }
+
     public int ConnectionsJoined { get; set; }
 
     /// <summary>From starting the server to every connection joined and the join backlog drained.</summary>

@@ -30,6 +30,15 @@ public sealed record Scenario(
         new("flood", "one client writes 5,000 lines as fast as it can, default flood settings", Clients: 2, Senders: 1, Campaign: Campaign.Flood),
     ];
 
+    /// <summary>
+    /// Scenarios for comparing one server with several (<c>--servers</c>). Not part of <c>all</c>: a of 300 clients, so that
+    /// each of three servers serves as many as a's one does.
+    /// </summary>
+    public static IReadOnlyList<Scenario> Scaling { get; } =
+    [
+        new("f", "300 clients, 10 senders x 20 msg/s", Clients: 300, Senders: 10, RatePerSender: 20),
+    ];
+
     public bool IsCampaign => Campaign != Campaign.None;
 
     /// <summary>The name: what the command line's help shows for the default list.</summary>
@@ -58,7 +67,7 @@ public sealed record Scenario(
         var chosen = new List<Scenario>();
         foreach (var name in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            var scenario = All.Concat(Campaigns).FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+            var scenario = All.Concat(Campaigns).Concat(Scaling).FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
             if (scenario is null)
             {
                 unknown = name;

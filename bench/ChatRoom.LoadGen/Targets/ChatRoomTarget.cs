@@ -14,8 +14,12 @@ namespace ChatRoom.LoadGen.Targets;
 /// </summary>
 /// <param name="serverPath">The built server: ChatRoom.Server.dll, run with <c>dotnet</c>, or a native executable (Native AOT).</param>
 /// <param name="defaultFloodControl">Turn the flood gate back on, at the server's defaults (the flood campaign measures it).</param>
-public sealed class ChatRoomTarget(string serverPath, bool defaultFloodControl = false) : ITarget
+/// <param name="redis">The Redis several servers share the room through (<c>--servers</c>), or null for one server.</param>
+public sealed class ChatRoomTarget(string serverPath, bool defaultFloodControl = false, string? redis = null) : ITarget
 {
+    private const string RoomUnavailable = PlainText.ErrorPrefix + "the room is unavailable";
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(100);
+
     public string Name => "chatroom";
 
     public bool EchoesToSender => true;
@@ -25,7 +29,10 @@ public sealed class ChatRoomTarget(string serverPath, bool defaultFloodControl =
     public int ParallelJoins => 128;
 
     /// <summary>The same server with the flood gate at its defaults: burst 20, 10 lines/s, 100 delayed lines.</summary>
-    public ChatRoomTarget WithDefaultFloodControl() => new(serverPath, defaultFloodControl: true);
+    public ChatRoomTarget WithDefaultFloodControl() => new(serverPath, defaultFloodControl: true, redis);
+
+    /// <summary>The same server sharing its room with the others on <paramref name="connectionString"/>.</summary>
+    public ChatRoomTarget WithBackplane(string connectionString) => new(serverPath, defaultFloodControl, connectionString);
 
     public ProcessStartInfo CreateStartInfo(int port, int maxConnections)
     {
@@ -49,6 +56,11 @@ public sealed class ChatRoomTarget(string serverPath, bool defaultFloodControl =
             info.ArgumentList.Add("--Chat:Flood:Enabled=true");
         }
 
+        if (redis is not null)
+        {
+            info.ArgumentList.Add($"--ConnectionStrings:redis={redis}");
+        }
+
         // Same server whatever the caller's shell exports: no exporter, and no environment but Benchmark.
         info.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
         info.Environment.Remove("ASPNETCORE_ENVIRONMENT");
@@ -65,11 +77,23 @@ public sealed class ChatRoomTarget(string serverPath, bool defaultFloodControl =
         }
 
         var nickname = Encoding.ASCII.GetBytes(Nickname(connection.Index) + "\n");
-        await connection.SendAsync(nickname, cancellationToken).ConfigureAwait(false);
-        var welcome = await connection.ReadLineAsync(cancellationToken).ConfigureAwait(false);
-        if (welcome != PlainText.Welcome)
+        while (true)
         {
-            throw new JoinFailedException($"expected '{PlainText.Welcome}', got '{welcome ?? "(closed)"}'");
+            await connection.SendAsync(nickname, cancellationToken).ConfigureAwait(false);
+            var welcome = await connection.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            if (welcome == PlainText.Welcome)
+            {
+                return;
+            }
+
+            // A server that shares the room has not reached Redis yet: it asks again, as it tells a person to.
+            if (welcome?.StartsWith(RoomUnavailable, StringComparison.Ordinal) != true
+                || await connection.ReadLineAsync(cancellationToken).ConfigureAwait(false) != PlainText.NickPrompt)
+            {
+                throw new JoinFailedException($"expected '{PlainText.Welcome}', got '{welcome ?? "(closed)"}'");
+            }
+
+            await Task.Delay(RetryDelay, cancellationToken).ConfigureAwait(false);
         }
     }
 
