@@ -103,9 +103,11 @@ public sealed class ChatServerFixture : IAsyncLifetime
     /// Starts a server container of <paramref name="image"/> (default: the tests' server image), its ports published on
     /// 127.0.0.1, and waits until it logs "Application started" (both listeners are bound by then) and its HEALTHCHECK
     /// passes. The image's health command is kept; only its interval is shortened so the wait is short.
-    /// <paramref name="hostEnvironment"/>, when given, is the server's <c>DOTNET_ENVIRONMENT</c> (e.g. <c>Benchmark</c>).
+    /// <paramref name="hostEnvironment"/>, when given, is the server's <c>DOTNET_ENVIRONMENT</c> (e.g. <c>Benchmark</c>);
+    /// <paramref name="environment"/> sets more variables, and <paramref name="alias"/> names it on the network.
     /// </summary>
-    public async Task<IContainer> StartServerAsync(bool onNetwork, CancellationToken ct, string? hostEnvironment = null, IImage? image = null)
+    public async Task<IContainer> StartServerAsync(bool onNetwork, CancellationToken ct, string? hostEnvironment = null, IImage? image = null,
+        IReadOnlyDictionary<string, string>? environment = null, string alias = ServerAlias)
     {
         var builder = new ContainerBuilder(image ?? ServerImage)
             .WithPortBinding(ChatPort, true)
@@ -136,7 +138,7 @@ public sealed class ChatServerFixture : IAsyncLifetime
         {
             // Short keep-alive for the shared server, so a peer cut off the network is found within seconds
             // (2 s idle + 3 probes 1 s apart); healthy peers answer the probes and notice nothing.
-            builder = builder.WithNetwork(Network).WithNetworkAliases(ServerAlias)
+            builder = builder.WithNetwork(Network).WithNetworkAliases(alias)
                 .WithEnvironment("Chat__KeepAliveTime", "00:00:02")
                 .WithEnvironment("Chat__KeepAliveInterval", "00:00:01");
         }
@@ -144,6 +146,11 @@ public sealed class ChatServerFixture : IAsyncLifetime
         if (hostEnvironment is not null)
         {
             builder = builder.WithEnvironment("DOTNET_ENVIRONMENT", hostEnvironment);
+        }
+
+        if (environment is not null)
+        {
+            builder = builder.WithEnvironment(environment);
         }
 
         return await StartTrackedAsync(builder.Build(), ct);
@@ -158,6 +165,27 @@ public sealed class ChatServerFixture : IAsyncLifetime
             .WithCommand("--simulate", "--host", ServerAlias, "--port", ChatPort.ToString(CultureInfo.InvariantCulture),
                 "--interval", interval, "--nick-prefix", nickPrefix)
             .WithLabel(ContainerLeftovers.LabelKey, ContainerLeftovers.LabelValue)
+            .WithLogger(_log)
+            .Build();
+        return await StartTrackedAsync(container, ct);
+    }
+
+    /// <summary>
+    /// Starts Redis on the network as <paramref name="alias"/>, from the official image when the engine has it or can
+    /// pull it, else from the local stand-in of docker/build-local-redis.sh (which .ci/containers builds).
+    /// </summary>
+    public async Task<IContainer> StartRedisAsync(string alias, CancellationToken ct)
+    {
+        var image = await ImageSettings.RedisImageAsync(Docker, _log, ct);
+        SkipIf(image is null, $"no Redis image: {ImageSettings.OfficialRedisImage} cannot be pulled and {ImageSettings.LocalRedisImage} " +
+                              "does not exist; build the stand-in with `bash docker/build-local-redis.sh` (or run `sudo bash .ci/containers`)");
+        var container = new ContainerBuilder(image)
+            .WithNetwork(Network)
+            .WithNetworkAliases(alias)
+            .WithCommand("redis-server", "--appendonly", "no", "--protected-mode", "no")
+            .WithLabel(ContainerLeftovers.LabelKey, ContainerLeftovers.LabelValue)
+            .WithWaitStrategy(Wait.ForUnixContainer().UntilMessageIsLogged("Ready to accept connections",
+                wait => wait.WithInterval(TimeSpan.FromMilliseconds(100)).WithTimeout(StartTimeout)))
             .WithLogger(_log)
             .Build();
         return await StartTrackedAsync(container, ct);

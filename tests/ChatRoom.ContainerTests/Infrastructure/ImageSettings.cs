@@ -27,6 +27,9 @@ public sealed record ImageSettings(string RepositoryRoot, string Target, string 
     public const string McrClientSdkImage = "mcr.microsoft.com/dotnet/sdk:10.0";
     public const string LocalClientSdkImage = "chatroom-sdk:10.0-bookworm";
 
+    public const string OfficialRedisImage = "redis:7";
+    public const string LocalRedisImage = "chatroom-redis:7-bookworm";
+
     private static readonly TimeSpan PullTimeout = TimeSpan.FromMinutes(3);
 
     /// <summary>The C compilers the Native AOT publish links with, in the order the ILCompiler targets try them.</summary>
@@ -63,6 +66,11 @@ public sealed record ImageSettings(string RepositoryRoot, string Target, string 
 
         return new ImageSettings(root, target, runtime, serverSdk, clientSdk);
     }
+
+    /// <summary>The Redis image to run: the official one when present or pullable, else the local stand-in, else null.</summary>
+    internal static async Task<string?> RedisImageAsync(IDockerClient docker, MessageSinkLogger log, CancellationToken ct) =>
+        await FirstPresentAsync(docker, ct, OfficialRedisImage, LocalRedisImage)
+        ?? (await TryPullAsync(docker, OfficialRedisImage, log, ct) ? OfficialRedisImage : null);
 
     public override string ToString() =>
         $"target {Target} on {RuntimeImage}; SDK images: server {ServerSdkImage ?? "(none)"}, client {ClientSdkImage ?? "(none)"}";
