@@ -8,7 +8,6 @@ using ChatRoom.Protocol.Events;
 using ChatRoom.Protocol.Framing;
 using ChatRoom.Protocol.Text;
 using ChatRoom.Server.Commands;
-using ChatRoom.Server.Connections;
 using ChatRoom.Server.Options;
 using ChatRoom.Server.Rooms;
 using ChatRoom.Server.Telemetry;
@@ -24,7 +23,7 @@ namespace ChatRoom.Server.Sessions;
 /// <see cref="ChatCommands"/>, and owns the <see cref="Outbox"/> whose drains are the only code
 /// that writes to this connection.
 /// </summary>
-public sealed class ChatSession : IRoomMember
+public sealed class ChatSession : ICommandCaller
 {
     // Long enough for a reading client to take its last lines, short enough that a silent one cannot hold us.
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
@@ -139,7 +138,7 @@ public sealed class ChatSession : IRoomMember
             return;
         }
 
-        ServerLog.SlowConsumer(_logger, Nickname, RemoteEndPoint, verdict.Rule, verdict.LogDetail);
+        ServerLog.SlowConsumer(_logger, Nickname, RemoteEndPoint, verdict.Rule.ToString(), verdict.LogDetail);
         // A socket that takes nothing gets no reason (it would never arrive); over the budget, neither does one whose
         // flush has waited a while, so that what it holds is given back now rather than after a last drain.
         if (verdict.Rule == SlowConsumerRule.WriteTimeout
@@ -523,6 +522,6 @@ public sealed class ChatSession : IRoomMember
             await drained.ConfigureAwait(false);
         }
 
-        _metrics.ConnectionClosed(reason);
+        _metrics.ConnectionClosed(reason.ToCode());
     }
 }
