@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
-using System.Text;
-using System.Text.Json;
 using ChatRoom.Protocol.Commands;
 using ChatRoom.Protocol.Events;
 using ChatRoom.Protocol.Framing;
@@ -340,17 +338,18 @@ public sealed class ChatSession : ICommandCaller
             return true; // an empty nickname, on the other hand, is refused and told so
         }
 
-        var trace = TraceContext.None;
-        if (!TryDecode(line, out var text) || (IsStructured && text.StartsWith('{') && !TryOpenEnvelope(ref text, out trace)))
+        if (!LineDecoder.TryDecode(line, IsStructured, out var decoded, out var refusal))
         {
+            ReplyError(refusal.Code, refusal.Message);
             return RefuseLine();
         }
 
+        var text = decoded.Text;
         var parsed = ChatLine.Parse(text);
         if (Nickname is not null)
         {
             _refusedLinesInARow = 0;
-            _commands.Execute(this, parsed, trace, receivedTimestamp);
+            _commands.Execute(this, parsed, decoded.Trace, receivedTimestamp);
             return Reason is null;
         }
 
@@ -409,79 +408,6 @@ public sealed class ChatSession : ICommandCaller
         ReplyError("protocol_error", $"disconnected: {MaxRefusedLinesInARow} invalid lines in a row");
         return false;
     }
-
-    private bool TryDecode(in ReadOnlySequence<byte> line, out string text)
-    {
-        byte[]? rented = null;
-        var bytes = line.IsSingleSegment ? line.FirstSpan : Flatten(line, out rented);
-        try
-        {
-            var problem = LineText.Check(bytes);
-            if (problem != TextProblem.None)
-            {
-                ReplyTextProblem(problem);
-                text = string.Empty;
-                return false;
-            }
-
-            text = Encoding.UTF8.GetString(bytes);
-            return true;
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
-    }
-
-    private static ReadOnlySpan<byte> Flatten(in ReadOnlySequence<byte> line, out byte[] rented)
-    {
-        rented = ArrayPool<byte>.Shared.Rent((int)line.Length);
-        line.CopyTo(rented);
-        return rented.AsSpan(0, (int)line.Length);
-    }
-
-    /// <summary>Unwraps a structured client's JSON envelope; its text must pass the same checks as a plain line.</summary>
-    private bool TryOpenEnvelope(ref string text, out TraceContext trace)
-    {
-        trace = TraceContext.None;
-        ClientEnvelope? envelope;
-        try
-        {
-            envelope = JsonSerializer.Deserialize(text, ChatJsonContext.Default.ClientEnvelope);
-        }
-        catch (JsonException)
-        {
-            envelope = null;
-        }
-
-        if (envelope?.Text is not { } inner)
-        {
-            ReplyError("bad_json", "envelope is not valid JSON");
-            return false;
-        }
-
-        if (inner.Length == 0)
-        {
-            ReplyError("empty_text", "envelope text must not be empty");
-            return false;
-        }
-
-        var problem = LineText.Check(inner);
-        if (problem != TextProblem.None || inner.Contains('\n', StringComparison.Ordinal))
-        {
-            ReplyTextProblem(problem == TextProblem.None ? TextProblem.ControlCharacter : problem);
-            return false;
-        }
-
-        text = inner;
-        trace = TraceContext.FromClient(envelope.Traceparent, envelope.Tracestate);
-        return true;
-    }
-
-    private void ReplyTextProblem(TextProblem problem) => ReplyError(LineText.Code(problem), LineText.Describe(problem));
 
     /// <summary>
     /// Kestrel is stopping: stop reading and let the writer deliver what was already accepted. The room, closed
