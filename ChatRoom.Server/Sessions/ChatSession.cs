@@ -205,56 +205,14 @@ public sealed class ChatSession : ICommandCaller
                 }
             }
 
-            var keepReading = true;
-            DrainBatch.Open();
-            try
+            // The lines of this read, in batches: a line that must wait (flood control, the room's send budget) ends one,
+            // is waited for here, once the lines before it are on their way, and starts the next.
+            var keepReading = HandleLines(ref buffer, admitted: null, out var waiting);
+            while (keepReading && waiting is { } line)
             {
-                while (keepReading)
-                {
-                    var status = _framer.TryRead(ref buffer, out var line);
-                    if (status == FrameStatus.NeedMoreData)
-                    {
-                        break;
-                    }
-
-                    var now = Stopwatch.GetTimestamp();
-                    var flood = _flood.Admit(now);
-                    var admitted = true;
-                    if (flood.Delay > TimeSpan.Zero)
-                    {
-                        // Deliver what this read has said so far before waiting: the batch cannot wait across threads.
-                        DrainBatch.Run();
-                        admitted = await WaitOutFloodAsync(flood).ConfigureAwait(false);
-                        DrainBatch.Open();
-                        now = Stopwatch.GetTimestamp(); // a delayed line is received when the gate lets it through
-                    }
-
-                    if (admitted && Nickname is not null && _budget.IsExhausted)
-                    {
-                        DrainBatch.Run();
-                        admitted = await WaitForTheRoomAsync().ConfigureAwait(false);
-                        DrainBatch.Open();
-                        now = Stopwatch.GetTimestamp();
-                    }
-
-                    if (!admitted)
-                    {
-                        keepReading = false;
-                    }
-                    else if (status == FrameStatus.TooLong)
-                    {
-                        ReplyError("line_too_long", $"line is longer than {_framer.MaxLineBytes} bytes");
-                        keepReading = CountRefusedLine();
-                    }
-                    else
-                    {
-                        keepReading = HandleLine(line, now);
-                    }
-                }
-            }
-            finally
-            {
-                DrainBatch.Run();
+                // A delayed line is received when it is let through.
+                keepReading = await WaitForTurnAsync(line.Flood).ConfigureAwait(false)
+                    && HandleLines(ref buffer, line with { ReceivedTimestamp = Stopwatch.GetTimestamp() }, out waiting);
             }
 
             input.AdvanceTo(buffer.Start, buffer.End);
@@ -275,6 +233,72 @@ public sealed class ChatSession : ICommandCaller
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Handles lines of one read in one <see cref="DrainBatch"/>, so that every recipient gets them in one flush: first
+    /// the <paramref name="admitted"/> line that has waited its turn, then each line framed off <paramref name="buffer"/>,
+    /// until the read is used up, a line must wait (<paramref name="waiting"/>), or the conversation is over (false).
+    /// </summary>
+    private bool HandleLines(ref ReadOnlySequence<byte> buffer, WaitingLine? admitted, out WaitingLine? waiting)
+    {
+        using var held = DrainBatch.Open();
+        waiting = null;
+        if (admitted is { } first && !HandleFrame(first.Status, first.Line, first.ReceivedTimestamp))
+        {
+            return false;
+        }
+
+        while (true)
+        {
+            var status = _framer.TryRead(ref buffer, out var line);
+            if (status == FrameStatus.NeedMoreData)
+            {
+                return true;
+            }
+
+            var now = Stopwatch.GetTimestamp();
+            var flood = _flood.Admit(now);
+            if (flood.Delay > TimeSpan.Zero || MustWaitForTheRoom)
+            {
+                waiting = new WaitingLine(status, line, now, flood);
+                return true;
+            }
+
+            if (!HandleFrame(status, line, now))
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Handles what the framer found: a line, or one that was too long; false when the conversation is over.</summary>
+    private bool HandleFrame(FrameStatus status, in ReadOnlySequence<byte> line, long receivedTimestamp)
+    {
+        if (status == FrameStatus.TooLong)
+        {
+            ReplyError("line_too_long", $"line is longer than {_framer.MaxLineBytes} bytes");
+            return CountRefusedLine();
+        }
+
+        return HandleLine(line, receivedTimestamp);
+    }
+
+    /// <summary>Whether the room's send budget holds this client's lines back (<see cref="SendBudget"/>).</summary>
+    private bool MustWaitForTheRoom => Nickname is not null && _budget.IsExhausted;
+
+    /// <summary>
+    /// Waits until a held line may be handled: out its flood delay, then for the room's send budget; false when the
+    /// line is not to be handled (the client flooded too long, or the server is stopping).
+    /// </summary>
+    private async Task<bool> WaitForTurnAsync(FloodGate.Verdict flood)
+    {
+        if (flood.Delay > TimeSpan.Zero && !await WaitOutFloodAsync(flood).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        return !MustWaitForTheRoom || await WaitForTheRoomAsync().ConfigureAwait(false);
     }
 
     /// <summary>
@@ -450,4 +474,10 @@ public sealed class ChatSession : ICommandCaller
 
         _metrics.ConnectionClosed(reason.ToCode());
     }
+
+    /// <summary>
+    /// A framed line that flood control or the send budget holds back, with what the flood gate said of it. Its bytes
+    /// stay in the pipe until the whole read is handled.
+    /// </summary>
+    private readonly record struct WaitingLine(FrameStatus Status, ReadOnlySequence<byte> Line, long ReceivedTimestamp, FloodGate.Verdict Flood);
 }
