@@ -239,19 +239,13 @@ public sealed partial class RedisRoomBackplane
         }
 
         var entries = (RedisResult[])((RedisResult[])((RedisResult[])result!)[0]!)[1]!;
-        DrainBatch.Open();
-        try
+
+        // Every member gets all of this read's entries in one flush.
+        using var held = DrainBatch.Open();
+        foreach (var raw in entries)
         {
-            foreach (var raw in entries)
-            {
-                var parts = (RedisResult[])raw!;
-                Deliver(RoomStreamEntry.Parse((string)parts[0]!, (RedisResult[])parts[1]!, _serverId));
-            }
-        }
-        finally
-        {
-            // Every member gets all of this read's entries in one flush.
-            DrainBatch.Run();
+            var parts = (RedisResult[])raw!;
+            Deliver(RoomStreamEntry.Parse((string)parts[0]!, (RedisResult[])parts[1]!, _serverId));
         }
     }
 
@@ -268,7 +262,7 @@ public sealed partial class RedisRoomBackplane
 
         _lastId = id;
         _position = entry.StreamId;
-        using (ChatTracing.StartReceive(entry.Traceparent, id, _serverId))
+        using (ChatTracing.StartReceive(Room.Name, entry.Traceparent, id, _serverId))
         {
             _sink!.Deliver(new EncodedEvent(entry.Event), entry.Origin, entry.Recipient);
         }

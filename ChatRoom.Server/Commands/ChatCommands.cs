@@ -2,7 +2,6 @@ using ChatRoom.Protocol.Commands;
 using ChatRoom.Protocol.Events;
 using ChatRoom.Protocol.Text;
 using ChatRoom.Server.Rooms;
-using ChatRoom.Server.Sessions;
 using ChatRoom.Server.Telemetry;
 using Microsoft.Extensions.Logging;
 
@@ -22,19 +21,19 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
     /// A line from a client that has no nickname yet: a nickname candidate, or /json, /ping, /quit. False when the line
     /// was refused (the client has been told why; the session counts it and asks again).
     /// </summary>
-    public ValueTask<bool> Handshake(ChatSession session, ChatLine line, string text)
+    public ValueTask<bool> Handshake(ICommandCaller caller, ChatLine line, string text)
     {
         switch (line.Command)
         {
             case CommandName.Json:
-                EnableStructuredOutput(session);
-                PromptForNickname(session);
+                EnableStructuredOutput(caller);
+                PromptForNickname(caller);
                 return new(true);
             case CommandName.Ping:
-                Pong(session, line.Argument);
+                Pong(caller, line.Argument);
                 return new(true);
             case CommandName.Quit:
-                session.Quit();
+                caller.Quit();
                 return new(true);
             case CommandName.Nick:
                 // Accept "/nick alice" as an answer too: some clients speak commands from the start.
@@ -42,167 +41,167 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
                 break;
         }
 
-        if (!TryNormalizeNickname(session, text, out var nickname))
+        if (!TryNormalizeNickname(caller, text, out var nickname))
         {
             return new(false);
         }
 
-        var joining = room.JoinAsync(session, nickname, Welcome);
-        return joining.IsCompletedSuccessfully ? new(Joined(session, nickname, joining.Result)) : JoinedAsync(session, nickname, joining);
+        var joining = room.JoinAsync(caller, nickname, Welcome);
+        return joining.IsCompletedSuccessfully ? new(Joined(caller, nickname, joining.Result)) : JoinedAsync(caller, nickname, joining);
     }
 
-    private async ValueTask<bool> JoinedAsync(ChatSession session, string nickname, ValueTask<JoinResult> joining)
+    private async ValueTask<bool> JoinedAsync(ICommandCaller caller, string nickname, ValueTask<JoinResult> joining)
     {
         try
         {
-            return Joined(session, nickname, await joining.ConfigureAwait(false));
+            return Joined(caller, nickname, await joining.ConfigureAwait(false));
         }
         catch (RoomUnavailableException)
         {
             // Not the client's fault: not counted as a refused line, and it may try again.
-            ReplyUnavailable(session, "the room is unavailable right now; try joining again shortly");
-            PromptForNickname(session);
+            ReplyUnavailable(caller, "the room is unavailable right now; try joining again shortly");
+            PromptForNickname(caller);
             return true;
         }
     }
 
-    private bool Joined(ChatSession session, string nickname, JoinResult result)
+    private bool Joined(ICommandCaller caller, string nickname, JoinResult result)
     {
         switch (result)
         {
             case JoinResult.Joined:
-                ServerLog.Joined(logger, nickname, session.RemoteEndPoint);
+                ServerLog.Joined(logger, nickname, caller.RemoteEndPoint);
                 return true;
             case JoinResult.Closed:
                 return true; // the session tells it the server is stopping
             default:
-                RefuseNickInUse(session, nickname);
+                RefuseNickInUse(caller, nickname);
                 return false;
         }
     }
 
     /// <summary>Asks (again) for a nickname: every refusal during the handshake ends with this.</summary>
-    public void PromptForNickname(ChatSession session) =>
-        session.Reply(new ChatEvent { Kind = ChatEventKind.Nick, Text = PlainText.NickPrompt });
+    public void PromptForNickname(ICommandCaller caller) =>
+        caller.Reply(new ChatEvent { Kind = ChatEventKind.Nick, Text = PlainText.NickPrompt });
 
     /// <summary>A line from a client in the room.</summary>
-    public ValueTask Execute(ChatSession session, ChatLine line, TraceContext trace, long receivedTimestamp)
+    public ValueTask Execute(ICommandCaller caller, ChatLine line, TraceContext trace, long receivedTimestamp)
     {
         switch (line.Command)
         {
             case CommandName.None:
-                Say(session, ChatEventKind.Message, line.Argument, trace, receivedTimestamp);
+                Say(caller, ChatEventKind.Message, line.Argument, trace, receivedTimestamp);
                 break;
             case CommandName.Me when line.Argument.Length > 0:
-                Say(session, ChatEventKind.Action, ChatLine.Unescape(line.Argument), trace, receivedTimestamp);
+                Say(caller, ChatEventKind.Action, ChatLine.Unescape(line.Argument), trace, receivedTimestamp);
                 break;
             case CommandName.Msg:
-                return Whisper(session, line.Argument, trace, receivedTimestamp);
+                return Whisper(caller, line.Argument, trace, receivedTimestamp);
             case CommandName.Nick when line.Argument.Length > 0:
-                return Rename(session, line.Argument);
+                return Rename(caller, line.Argument);
             case CommandName.Who:
-                return Who(session);
+                return Who(caller);
             case CommandName.Help:
-                session.ReplySystem("help", CommandHelp.Text);
+                caller.ReplySystem("help", CommandHelp.Text);
                 break;
             case CommandName.Json:
-                EnableStructuredOutput(session);
+                EnableStructuredOutput(caller);
                 break;
             case CommandName.Ping:
-                Pong(session, line.Argument);
+                Pong(caller, line.Argument);
                 break;
             case CommandName.Quit:
-                session.Quit();
+                caller.Quit();
                 break;
             case CommandName.Me:
-                session.ReplyError("usage", "usage: /me <action>");
+                caller.ReplyError("usage", "usage: /me <action>");
                 break;
             case CommandName.Nick:
-                session.ReplyError("usage", "usage: /nick <new>");
+                caller.ReplyError("usage", "usage: /nick <new>");
                 break;
             default:
-                session.ReplyError("unknown_command", $"unknown command '/{line.Name}' (try /help)");
+                caller.ReplyError("unknown_command", $"unknown command '/{line.Name}' (try /help)");
                 break;
         }
 
         return ValueTask.CompletedTask;
     }
 
-    private void Say(ChatSession session, ChatEventKind kind, string text, TraceContext trace, long receivedTimestamp)
+    private void Say(ICommandCaller caller, ChatEventKind kind, string text, TraceContext trace, long receivedTimestamp)
     {
-        using var activity = ChatTracing.StartBroadcast(trace, text);
-        if (room.Say(session, kind, text, trace, receivedTimestamp) is { } receipt)
+        using var activity = ChatTracing.StartBroadcast(Room.Name, trace, text);
+        if (room.Say(caller, kind, text, trace, receivedTimestamp) is { } receipt)
         {
             metrics.MessageReceived();
-            ChatTracing.Broadcasted(activity, receipt);
+            ChatTracing.Broadcasted(activity, receipt.Id, receipt.Recipients);
         }
     }
 
-    private async ValueTask Whisper(ChatSession session, string argument, TraceContext trace, long receivedTimestamp)
+    private async ValueTask Whisper(ICommandCaller caller, string argument, TraceContext trace, long receivedTimestamp)
     {
         var (target, text) = ChatLine.SplitTarget(argument);
         if (target.Length == 0 || text.Length == 0)
         {
-            session.ReplyError("usage", "usage: /msg <nick> <text>");
+            caller.ReplyError("usage", "usage: /msg <nick> <text>");
             return;
         }
 
         try
         {
-            if (await room.WhisperAsync(session, target, text, trace, receivedTimestamp).ConfigureAwait(false) is null)
+            if (await room.WhisperAsync(caller, target, text, trace, receivedTimestamp).ConfigureAwait(false) is null)
             {
-                session.ReplyError("no_such_user", $"no such user '{target}'");
+                caller.ReplyError("no_such_user", $"no such user '{target}'");
             }
         }
         catch (RoomUnavailableException)
         {
-            ReplyUnavailable(session, "the room is unavailable right now: your private message was not delivered; try again shortly");
+            ReplyUnavailable(caller, "the room is unavailable right now: your private message was not delivered; try again shortly");
         }
     }
 
-    private async ValueTask Rename(ChatSession session, string candidate)
+    private async ValueTask Rename(ICommandCaller caller, string candidate)
     {
-        var oldNickname = session.Nickname!;
-        if (!TryNormalizeNickname(session, candidate, out var nickname))
+        var oldNickname = caller.Nickname!;
+        if (!TryNormalizeNickname(caller, candidate, out var nickname))
         {
             return;
         }
 
         try
         {
-            if (await room.RenameAsync(session, nickname).ConfigureAwait(false))
+            if (await room.RenameAsync(caller, nickname).ConfigureAwait(false))
             {
                 ServerLog.Renamed(logger, oldNickname, nickname);
             }
             else
             {
-                RefuseNickInUse(session, nickname);
+                RefuseNickInUse(caller, nickname);
             }
         }
         catch (RoomUnavailableException)
         {
-            ReplyUnavailable(session, "the room is unavailable right now: you are still called " + oldNickname + "; try again shortly");
+            ReplyUnavailable(caller, "the room is unavailable right now: you are still called " + oldNickname + "; try again shortly");
         }
     }
 
-    private async ValueTask Who(ChatSession session)
+    private async ValueTask Who(ICommandCaller caller)
     {
         try
         {
             foreach (var part in WhoReply.Create(await room.WhoAsync().ConfigureAwait(false)))
             {
-                session.Reply(part);
+                caller.Reply(part);
             }
         }
         catch (RoomUnavailableException)
         {
-            ReplyUnavailable(session, "the room is unavailable right now: who is here cannot be told; try again shortly");
+            ReplyUnavailable(caller, "the room is unavailable right now: who is here cannot be told; try again shortly");
         }
     }
 
-    private static void ReplyUnavailable(ChatSession session, string text) => session.ReplyError(RoomUnavailableException.Code, text);
+    private static void ReplyUnavailable(ICommandCaller caller, string text) => caller.ReplyError(RoomUnavailableException.Code, text);
 
-    private bool TryNormalizeNickname(ChatSession session, string candidate, out string nickname)
+    private bool TryNormalizeNickname(ICommandCaller caller, string candidate, out string nickname)
     {
         if (NicknameRules.TryNormalize(candidate, out nickname, out var error))
         {
@@ -210,22 +209,22 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
         }
 
         metrics.NicknameRefused("nick_invalid");
-        session.ReplyError("nick_invalid", error);
+        caller.ReplyError("nick_invalid", error);
         return false;
     }
 
-    private void RefuseNickInUse(ChatSession session, string nickname)
+    private void RefuseNickInUse(ICommandCaller caller, string nickname)
     {
         metrics.NicknameRefused("nick_in_use");
-        session.ReplyError("nick_in_use", $"nickname '{nickname}' is already in use");
+        caller.ReplyError("nick_in_use", $"nickname '{nickname}' is already in use");
     }
 
-    private static void EnableStructuredOutput(ChatSession session)
+    private static void EnableStructuredOutput(ICommandCaller caller)
     {
-        session.EnableStructuredOutput();
-        session.ReplySystem("json", "structured mode on");
+        caller.EnableStructuredOutput();
+        caller.ReplySystem("json", "structured mode on");
     }
 
-    private static void Pong(ChatSession session, string token) =>
-        session.ReplySystem("pong", token.Length == 0 ? "PONG" : $"PONG {token}");
+    private static void Pong(ICommandCaller caller, string token) =>
+        caller.ReplySystem("pong", token.Length == 0 ? "PONG" : $"PONG {token}");
 }
