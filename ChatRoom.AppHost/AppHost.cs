@@ -6,6 +6,8 @@
 //   Simulator:Replicas    how many simulated clients run (default 5)
 //   Simulator:Interval    time between two messages of one simulated client (default 1s)
 //   Simulator:NickPrefix  nickname prefix of the simulated clients (default sim)
+//   Servers               chat servers sharing one room (default 1; 2 or more need a container engine for Redis)
+//   Redis:Image           the Redis image for Servers above 1 (default Aspire's; chatroom-redis:7-bookworm offline)
 using Microsoft.Extensions.Configuration;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -21,7 +23,8 @@ var server = builder.AddProject<Projects.ChatRoom_Server>("server", launchProfil
     .WithEndpoint(port: 55555, scheme: "tcp", name: "tcp", env: "Chat__Port")
     .WithHttpEndpoint(name: "http", env: "Chat__HttpPort")
     .WithEnvironment("Chat__Host", "localhost")
-    .WithHttpHealthCheck("/health", endpointName: "http");
+    .WithHttpHealthCheck("/health", endpointName: "http")
+    .WithServers(builder);
 
 // Simulated clients: each replica gets the server's address as SERVER_TCP and services__server__tcp__0
 // (tcp://localhost:55555) and starts only once the server is healthy.
