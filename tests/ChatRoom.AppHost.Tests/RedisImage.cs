@@ -6,24 +6,30 @@ namespace ChatRoom.AppHost.Tests;
 
 /// <summary>
 /// The Redis image the AppHost runs for <c>Servers</c> above 1 in these tests: <c>CHATROOM_REDIS_IMAGE</c>, else the local
-/// stand-in of docker/build-local-redis.sh. A test that needs it and finds no container engine or no such image reports
-/// itself skipped, with one "SKIPPED:" line.
+/// stand-in of docker/build-local-redis.sh, else <c>redis:7</c>, whichever the engine has (.ci/containers provides one of
+/// the last two). A test that needs it and finds no container engine or no such image reports itself skipped, with one
+/// "SKIPPED:" line.
 /// </summary>
 public sealed class RedisImage(IMessageSink diagnostics)
 {
     public string NameOrSkip()
     {
-        var image = Environment.GetEnvironmentVariable("CHATROOM_REDIS_IMAGE") is { Length: > 0 } set ? set : "chatroom-redis:7-bookworm";
-        var missing = Docker("info") != 0 ? "no container engine answers (docker info): start one, e.g. `sudo bash .ci/containers`"
-            : Docker("image", "inspect", image) != 0 ? $"no Redis image {image} for Servers=2: build it with `bash docker/build-local-redis.sh` (or `sudo bash .ci/containers`)"
-            : null;
-        if (missing is not null)
+        string[] candidates = Environment.GetEnvironmentVariable("CHATROOM_REDIS_IMAGE") is { Length: > 0 } set
+            ? [set]
+            : ["chatroom-redis:7-bookworm", "redis:7"];
+        if (Docker("info") != 0)
         {
-            diagnostics.OnMessage(new DiagnosticMessage($"SKIPPED: {missing}"));
-            throw new Xunit.SkipException(missing);
+            Skip("no container engine answers (docker info): start one, e.g. `sudo bash .ci/containers`");
         }
 
-        return image;
+        return candidates.FirstOrDefault(candidate => Docker("image", "inspect", candidate) == 0)
+               ?? Skip($"no Redis image ({string.Join(" or ", candidates)}) for Servers=2: build one with `bash docker/build-local-redis.sh` (or `sudo bash .ci/containers`)");
+    }
+
+    private string Skip(string missing)
+    {
+        diagnostics.OnMessage(new DiagnosticMessage($"SKIPPED: {missing}"));
+        throw new Xunit.SkipException(missing);
     }
 
     private static int Docker(params string[] arguments)
