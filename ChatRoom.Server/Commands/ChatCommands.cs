@@ -97,13 +97,13 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
                 session.Quit();
                 break;
             case CommandName.Me:
-                session.ReplyError("usage", "usage: /me <action>");
+                session.ReplyError(ErrorCodes.Usage, "usage: /me <action>");
                 break;
             case CommandName.Nick:
-                session.ReplyError("usage", "usage: /nick <new>");
+                session.ReplyError(ErrorCodes.Usage, "usage: /nick <new>");
                 break;
             default:
-                session.ReplyError("unknown_command", $"unknown command '/{line.Name}' (try /help)");
+                session.ReplyError(ErrorCodes.UnknownCommand, $"unknown command '/{line.Name}' (try /help)");
                 break;
         }
     }
@@ -123,11 +123,11 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
         var (target, text) = ChatLine.SplitTarget(argument);
         if (target.Length == 0 || text.Length == 0)
         {
-            session.ReplyError("usage", "usage: /msg <nick> <text>");
+            session.ReplyError(ErrorCodes.Usage, "usage: /msg <nick> <text>");
         }
         else if (room.Whisper(session, target, text, trace, receivedTimestamp) is null)
         {
-            session.ReplyError("no_such_user", $"no such user '{target}'");
+            session.ReplyError(ErrorCodes.NoSuchUser, $"no such user '{target}'");
         }
     }
 
@@ -156,15 +156,15 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
             return true;
         }
 
-        metrics.NicknameRefused("nick_invalid");
-        session.ReplyError("nick_invalid", error);
+        metrics.NicknameRefused(ErrorCodes.NickInvalid);
+        session.ReplyError(ErrorCodes.NickInvalid, error);
         return false;
     }
 
     private void RefuseNickInUse(ChatSession session, string nickname)
     {
-        metrics.NicknameRefused("nick_in_use");
-        session.ReplyError("nick_in_use", $"nickname '{nickname}' is already in use");
+        metrics.NicknameRefused(ErrorCodes.NickInUse);
+        session.ReplyError(ErrorCodes.NickInUse, $"nickname '{nickname}' is already in use");
     }
 
     private static void EnableStructuredOutput(ChatSession session)

@@ -155,7 +155,7 @@ public sealed class ChatSession : IRoomMember
         {
             Kind = ChatEventKind.Error,
             Time = _clock.GetUtcNow(),
-            Code = reason.ToCode(),
+            Code = ErrorCodes.SlowConsumer,
             Text = verdict.ClientMessage,
         });
         _outbox.Abandon(reasonLine.For(IsStructured));
@@ -193,7 +193,7 @@ public sealed class ChatSession : IRoomMember
             catch (OperationCanceledException) when (handshakeDeadline.IsExpired)
             {
                 SetReason(DisconnectReason.HandshakeTimeout);
-                ReplyError("handshake_timeout", "handshake timed out");
+                ReplyError(ErrorCodes.HandshakeTimeout, "handshake timed out");
                 return;
             }
 
@@ -246,7 +246,7 @@ public sealed class ChatSession : IRoomMember
                     }
                     else if (status == FrameStatus.TooLong)
                     {
-                        ReplyError("line_too_long", $"line is longer than {_framer.MaxLineBytes} bytes");
+                        ReplyError(ErrorCodes.LineTooLong, $"line is longer than {_framer.MaxLineBytes} bytes");
                         keepReading = CountRefusedLine();
                     }
                     else
@@ -289,13 +289,13 @@ public sealed class ChatSession : IRoomMember
         if (verdict.Disconnect)
         {
             SetReason(DisconnectReason.Flood);
-            ReplyError("flood", "disconnected for flooding");
+            ReplyError(ErrorCodes.Flood, "disconnected for flooding");
             return false;
         }
 
         if (verdict.StartsThrottling)
         {
-            ReplyError("flood", $"flooding: slow down to {_options.Flood.LinesPerSecond:0.##} lines per second; your lines are being delayed");
+            ReplyError(ErrorCodes.Flood, $"flooding: slow down to {_options.Flood.LinesPerSecond:0.##} lines per second; your lines are being delayed");
         }
 
         try
@@ -318,7 +318,7 @@ public sealed class ChatSession : IRoomMember
         if (!_toldToWaitForTheRoom)
         {
             _toldToWaitForTheRoom = true;
-            ReplyError("flood", "the server is busy delivering to the room; your lines are being delayed");
+            ReplyError(ErrorCodes.Flood, "the server is busy delivering to the room; your lines are being delayed");
         }
 
         try
@@ -395,7 +395,7 @@ public sealed class ChatSession : IRoomMember
     private void RefuseForeignProtocol(string protocol)
     {
         SetReason(DisconnectReason.ProtocolError);
-        ReplyError("wrong_protocol", $"this is a ChatRoom port: it speaks lines of text, not {protocol}");
+        ReplyError(ErrorCodes.WrongProtocol, $"this is a ChatRoom port: it speaks lines of text, not {protocol}");
     }
 
     /// <summary>Counts a refused line; false (and the reason set) when there have been too many in a row.</summary>
@@ -407,7 +407,7 @@ public sealed class ChatSession : IRoomMember
         }
 
         SetReason(DisconnectReason.ProtocolError);
-        ReplyError("protocol_error", $"disconnected: {MaxRefusedLinesInARow} invalid lines in a row");
+        ReplyError(ErrorCodes.ProtocolError, $"disconnected: {MaxRefusedLinesInARow} invalid lines in a row");
         return false;
     }
 
@@ -460,13 +460,13 @@ public sealed class ChatSession : IRoomMember
 
         if (envelope?.Text is not { } inner)
         {
-            ReplyError("bad_json", "envelope is not valid JSON");
+            ReplyError(ErrorCodes.BadJson, "envelope is not valid JSON");
             return false;
         }
 
         if (inner.Length == 0)
         {
-            ReplyError("empty_text", "envelope text must not be empty");
+            ReplyError(ErrorCodes.EmptyText, "envelope text must not be empty");
             return false;
         }
 
