@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ChatRoom.Server.Hosting;
 
 namespace ChatRoom.Server.Options;
 
@@ -42,6 +43,30 @@ public sealed class TlsOptions : IValidatableObject
         if (!string.IsNullOrWhiteSpace(KeyPath) && !File.Exists(KeyPath))
         {
             yield return new ValidationResult($"Chat:Tls:KeyPath: no such file '{KeyPath}'", [nameof(KeyPath)]);
+            yield break;
+        }
+
+        if (File.Exists(CertificatePath) && CertificateProblem() is { } problem)
+        {
+            yield return new ValidationResult(problem, [nameof(CertificatePath)]);
+        }
+    }
+
+    /// <summary>
+    /// Why the files give no usable certificate, naming the keys; null when they do. Loaded here, at start-up, so that a
+    /// wrong password or a damaged file stops the server with the other configuration errors rather than later, in
+    /// Kestrel, as an exception that names no key.
+    /// </summary>
+    private string? CertificateProblem()
+    {
+        try
+        {
+            using var certificate = TlsCertificate.Load(this);
+            return null;
+        }
+        catch (InvalidOperationException e)
+        {
+            return e.Message;
         }
     }
 }
