@@ -125,8 +125,9 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
         {
             session.ReplyError(ErrorCodes.Usage, "usage: /msg <nick> <text>");
         }
-        else if (room.Whisper(session, target, text, trace, receivedTimestamp) is null)
+        else if (room.Whisper(session, target, text, trace, receivedTimestamp) is null && !room.IsClosed)
         {
+            // Nobody has that name. (A closed room passes on no whisper and says nothing of it: its notice was the last word.)
             session.ReplyError(ErrorCodes.NoSuchUser, $"no such user '{target}'");
         }
     }
@@ -143,8 +144,9 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
         {
             ServerLog.Renamed(logger, oldNickname, nickname);
         }
-        else
+        else if (!room.IsClosed)
         {
+            // A closed room renames nobody and says nothing of it: its shutdown notice was the last word.
             RefuseNickInUse(session, nickname);
         }
     }
