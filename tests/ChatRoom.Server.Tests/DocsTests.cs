@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using ChatRoom.Client.Telemetry;
 using ChatRoom.Protocol.Commands;
@@ -122,6 +123,25 @@ public sealed partial class DocsTests
         Assert.Equal(commands.Order(StringComparer.Ordinal), helped.Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public void EveryTestThatAnyPageNamesExists()
+    {
+        var tests = Path.Combine(RepositoryRoot(), "tests");
+        var sources = Directory.GetFiles(tests, "*Tests.cs", SearchOption.AllDirectories)
+            .Where(file => !file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .ToDictionary(file => Path.GetFileNameWithoutExtension(file), File.ReadAllText, StringComparer.Ordinal);
+
+        foreach (var page in MarkdownPage.All())
+        {
+            foreach (Match named in TestReference().Matches(page.Text))
+            {
+                var (type, method) = (named.Groups["type"].Value, named.Groups["method"].Value);
+                Assert.True(sources.TryGetValue(type, out var source), $"{page.Name} names {type}, which no test file under tests/ defines");
+                Assert.True(method.Length == 0 || source.Contains($" {method}(", StringComparison.Ordinal), $"{page.Name} names {type}.{method}, which {type} does not have");
+            }
+        }
+    }
+
     /// <summary>
     /// Fails, naming the page, unless <paramref name="inCode"/> and <paramref name="inDocs"/> hold the same names, and
     /// each name the same description (kind and unit, level and text; empty where only the name is compared).
@@ -195,6 +215,14 @@ public sealed partial class DocsTests
             });
         }
     }
+
+    /// <summary>The repository this file was compiled from (the tests run where they were built, as CI runs them).</summary>
+    private static string RepositoryRoot([CallerFilePath] string thisFile = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", ".."));
+
+    // AbuseTests, or AbuseTests.SlowlorisHandshake...; not a project's name (ChatRoom.ContainerTests).
+    [GeneratedRegex(@"(?<![\w.])(?<type>[A-Z][A-Za-z]*Tests)(\.(?<method>[A-Z][A-Za-z0-9_]*))?\b")]
+    private static partial Regex TestReference();
 
     // Chat:Port, Chat:Flood:Burst, Chat:Tls:*, and the environment's Chat__Port.
     [GeneratedRegex(@"Chat(:|__)[A-Z][A-Za-z]*((:|__)([A-Z][A-Za-z]*|\*))*")]
