@@ -114,13 +114,13 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
                 caller.Quit();
                 break;
             case CommandName.Me:
-                caller.ReplyError("usage", "usage: /me <action>");
+                caller.ReplyError(ErrorCodes.Usage, "usage: /me <action>");
                 break;
             case CommandName.Nick:
-                caller.ReplyError("usage", "usage: /nick <new>");
+                caller.ReplyError(ErrorCodes.Usage, "usage: /nick <new>");
                 break;
             default:
-                caller.ReplyError("unknown_command", $"unknown command '/{line.Name}' (try /help)");
+                caller.ReplyError(ErrorCodes.UnknownCommand, $"unknown command '/{line.Name}' (try /help)");
                 break;
         }
 
@@ -142,15 +142,16 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
         var (target, text) = ChatLine.SplitTarget(argument);
         if (target.Length == 0 || text.Length == 0)
         {
-            caller.ReplyError("usage", "usage: /msg <nick> <text>");
+            caller.ReplyError(ErrorCodes.Usage, "usage: /msg <nick> <text>");
             return;
         }
 
         try
         {
-            if (await room.WhisperAsync(caller, target, text, trace, receivedTimestamp).ConfigureAwait(false) is null)
+            if (await room.WhisperAsync(caller, target, text, trace, receivedTimestamp).ConfigureAwait(false) is null && !room.IsClosed)
             {
-                caller.ReplyError("no_such_user", $"no such user '{target}'");
+                // Nobody has that name. (A closed room passes on no whisper and says nothing of it: its notice was the last word.)
+                caller.ReplyError(ErrorCodes.NoSuchUser, $"no such user '{target}'");
             }
         }
         catch (RoomUnavailableException)
@@ -173,8 +174,9 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
             {
                 ServerLog.Renamed(logger, oldNickname, nickname);
             }
-            else
+            else if (!room.IsClosed)
             {
+                // A closed room renames nobody and says nothing of it: its shutdown notice was the last word.
                 RefuseNickInUse(caller, nickname);
             }
         }
@@ -199,7 +201,7 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
         }
     }
 
-    private static void ReplyUnavailable(ICommandCaller caller, string text) => caller.ReplyError(RoomUnavailableException.Code, text);
+    private static void ReplyUnavailable(ICommandCaller caller, string text) => caller.ReplyError(ErrorCodes.RoomUnavailable, text);
 
     private bool TryNormalizeNickname(ICommandCaller caller, string candidate, out string nickname)
     {
@@ -208,15 +210,15 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
             return true;
         }
 
-        metrics.NicknameRefused("nick_invalid");
-        caller.ReplyError("nick_invalid", error);
+        metrics.NicknameRefused(ErrorCodes.NickInvalid);
+        caller.ReplyError(ErrorCodes.NickInvalid, error);
         return false;
     }
 
     private void RefuseNickInUse(ICommandCaller caller, string nickname)
     {
-        metrics.NicknameRefused("nick_in_use");
-        caller.ReplyError("nick_in_use", $"nickname '{nickname}' is already in use");
+        metrics.NicknameRefused(ErrorCodes.NickInUse);
+        caller.ReplyError(ErrorCodes.NickInUse, $"nickname '{nickname}' is already in use");
     }
 
     private static void EnableStructuredOutput(ICommandCaller caller)

@@ -15,14 +15,14 @@ public sealed partial class Room : IBackplaneSink
     private static readonly ChatEvent Unavailable = new()
     {
         Kind = ChatEventKind.Error,
-        Code = RoomUnavailableException.Code,
+        Code = ErrorCodes.RoomUnavailable,
         Text = "the room is unavailable right now: your line was not delivered; try again shortly",
     };
 
     private static readonly ChatEvent NotInTheRoom = new()
     {
         Kind = ChatEventKind.Error,
-        Code = "nick_lost",
+        Code = ErrorCodes.NickLost,
         Text = "your nickname was given to someone else while this server was cut off from the room; reconnect to join again",
     };
 
