@@ -36,6 +36,7 @@ public sealed partial class RedisRoomBackplane
     private long _lastBeat;
     private long _lastSweep;
     private bool _registeredBefore;
+    private bool _mustRejoin;
     private volatile bool _linked;
 
     /// <summary>Whether this server reads the room's stream now; false while Redis cannot be reached.</summary>
@@ -162,13 +163,15 @@ public sealed partial class RedisRoomBackplane
         var added = (long)await reader.ExecuteAsync("EVAL", RoomScripts.Heartbeat, 2, _keys.AliveKeyOf(_serverId), _keys.Servers,
             _serverId, (long)_options.ServerTimeout.TotalMilliseconds).ConfigureAwait(false);
         _lastBeat = now;
-        if (added == 1 && _registeredBefore)
-        {
-            // A survivor retired this server while it was cut off: its members were announced as left.
-            await RejoinAsync().ConfigureAwait(false);
-        }
-
+        // A survivor retired this server while it was cut off: its members were announced as left. Until every one is
+        // claimed again, each pass tries (a claim that succeeded is not made twice).
+        _mustRejoin |= added == 1 && _registeredBefore;
         _registeredBefore = true;
+        if (_mustRejoin && _connection is not null)
+        {
+            await RejoinAsync().ConfigureAwait(false);
+            _mustRejoin = false;
+        }
     }
 
     /// <summary>Claims every member's nickname again after this server was retired; a member whose name was taken meanwhile loses it.</summary>

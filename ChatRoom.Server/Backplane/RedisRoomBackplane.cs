@@ -55,9 +55,9 @@ public sealed partial class RedisRoomBackplane : BackgroundService, IRoomBackpla
             [_keys.Members, _keys.Sequence, _keys.Events, _keys.MembersOf(_serverId), _keys.Servers],
             [NicknameRules.Key(member.Nickname), member.Nickname, _serverId, member.Token, Json(join), _options.StreamLength, Traceparent()])
             .ConfigureAwait(false);
-        return result < 0
+        return result == -1
             ? throw new RoomUnavailableException("this server is not registered with the room (its heartbeat lapsed); it registers again within a heartbeat")
-            : result > 0;
+            : result != 0;
     }
 
     public void Leave(BackplaneMember member, ChatEvent leave) => _ = LeaveOrLaterAsync(member, leave);

@@ -25,11 +25,17 @@ public static class RoomScripts
 
     /// <summary>
     /// KEYS members, seq, events, serverMembers, servers; ARGV key, nickname, serverId, token, json, maxlen, traceparent.
-    /// Returns the join's id, 0 when the nickname is taken, -1 when this server is not registered (its heartbeat lapsed).
+    /// Returns the join's id, 0 when the nickname is taken, -1 when this server is not registered (its heartbeat lapsed),
+    /// -2 when this very member holds it already (a claim made again after this server was cut off: nothing to append).
     /// </summary>
     public const string Join = Append + """
         if redis.call('SISMEMBER', KEYS[5], ARGV[3]) == 0 then return -1 end
-        if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 0 end
+        local held = redis.call('HGET', KEYS[1], ARGV[1])
+        if held then
+          local _, server, token = holder(held)
+          if server == ARGV[3] and token == ARGV[4] then return -2 end
+          return 0
+        end
         local id = append(KEYS[2], KEYS[3], ARGV[6], {'e', ARGV[5], 'srv', ARGV[3], 'tok', ARGV[4], 'tp', ARGV[7]})
         redis.call('HSET', KEYS[1], ARGV[1], id .. '\t' .. ARGV[3] .. '\t' .. ARGV[4] .. '\t' .. ARGV[2])
         redis.call('SADD', KEYS[4], ARGV[1])

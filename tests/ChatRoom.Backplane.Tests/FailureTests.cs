@@ -78,6 +78,35 @@ public sealed class FailureTests(RedisInstallation redis)
     }
 
     [SkippableFact]
+    public async Task ServerCutOffLongerThanItsTimeoutGetsItsUsersBackAndOneWhoseNicknameWasTakenIsToldSo()
+    {
+        string[] quick = ["Backplane:ServerTimeout=00:00:01", "Backplane:HeartbeatInterval=00:00:00.2"];
+        await using var room = await SharedRoom.StartAsync(redis, servers: 1, quick);
+        using var relay = new TcpRelay(room.Redis.Port);
+        var cutOff = await room.AddServerAsync(relay.Address, quick);
+        var alice = await room.Servers[0].JoinAsync("alice");
+        var bob = await cutOff.JoinAsync("bob");
+        var carol = await cutOff.JoinAsync("carol");
+        await alice.ReadUntilAsync("carol joined the chat!");
+
+        relay.Cut();
+        Assert.Equal(["bob left the chat!", "carol left the chat!"], (await alice.ReadLinesAsync(2)).Order());
+        var impostor = await room.Servers[0].JoinAsync("bob");
+        await alice.ExpectLineAsync("bob joined the chat!");
+
+        relay.Restore();
+        await carol.ReadUntilAsync("carol joined the chat!");
+        await alice.ExpectLineAsync("carol joined the chat!");
+        const string Lost = "ERR your nickname was given to someone else while this server was cut off from the room; reconnect to join again";
+        await bob.ReadUntilAsync(Lost);
+        await bob.SendLineAsync("am I still bob?");
+        await bob.ExpectLineAsync(Lost);
+        await carol.SendLineAsync("back");
+        await alice.ExpectLineAsync("carol: back");
+        await impostor.ExpectLinesAsync("carol joined the chat!", "carol: back");
+    }
+
+    [SkippableFact]
     public async Task BlipBetweenOneServerAndRedisLosesNothingRedisAcceptedMeanwhile()
     {
         await using var room = await SharedRoom.StartAsync(redis, servers: 1);

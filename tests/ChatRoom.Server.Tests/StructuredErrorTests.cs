@@ -18,7 +18,8 @@ public sealed class StructuredErrorTests
     private static readonly string[] FloodLimits = ["Flood:Burst=2", "Flood:LinesPerSecond=0.5", "Flood:MaxDelayedLines=1"];
 
     // Its line is the same event, read by a plain client there: DeliveryPolicyTests.ClientThatReadsTooSlowly...
-    private static readonly string[] CodesTestedElsewhere = [ErrorCodes.SlowConsumer];
+    // The codes of a room shared through Redis: tests/ChatRoom.Backplane.Tests (FailureTests) runs those servers.
+    private static readonly string[] CodesTestedElsewhere = [ErrorCodes.SlowConsumer, ErrorCodes.RoomUnavailable, ErrorCodes.NickLost];
 
     /// <summary>What carol, joined in structured mode beside bob, sends; the code and text of the error she alone gets.</summary>
     public static TheoryData<string, byte[], string> RefusedLines => new()

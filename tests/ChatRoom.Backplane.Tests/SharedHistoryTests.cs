@@ -5,7 +5,7 @@ namespace ChatRoom.Backplane.Tests;
 
 /// <summary>History on join when the room is shared: the stream's last messages, whichever server said them or is joined.</summary>
 [Collection(BackplaneCollectionDefinition.Name)]
-public sealed class HistoryTests(RedisInstallation redis)
+public sealed class SharedHistoryTests(RedisInstallation redis)
 {
     [SkippableFact]
     public async Task NewcomerOnAnyServerGetsTheLastMessagesAndActionsBeforeItsJoinLine()
