@@ -2,19 +2,6 @@ using System.Buffers;
 
 namespace ChatRoom.Protocol.Framing;
 
-/// <summary>What <see cref="LineFramer.TryRead"/> found at the front of the buffer.</summary>
-public enum FrameStatus
-{
-    /// <summary>No complete line yet: read more input.</summary>
-    NeedMoreData,
-
-    /// <summary>A complete line, without its LF or CRLF.</summary>
-    Line,
-
-    /// <summary>A line longer than the limit began here; it is being discarded up to its LF.</summary>
-    TooLong,
-}
-
 /// <summary>
 /// Splits LF-terminated lines (CRLF accepted) out of a byte sequence without ever holding more than
 /// the line limit: an over-long line is reported once, as soon as it passes the limit, and the rest of

@@ -2,7 +2,6 @@ using ChatRoom.Protocol.Commands;
 using ChatRoom.Protocol.Events;
 using ChatRoom.Protocol.Text;
 using ChatRoom.Server.Rooms;
-using ChatRoom.Server.Sessions;
 using ChatRoom.Server.Telemetry;
 using Microsoft.Extensions.Logging;
 
@@ -18,19 +17,19 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
     /// A line from a client that has no nickname yet: a nickname candidate, or /json, /ping, /quit. False when the line
     /// was refused (the client has been told why; the session counts it and asks again).
     /// </summary>
-    public bool Handshake(ChatSession session, ChatLine line, string text)
+    public bool Handshake(ICommandCaller caller, ChatLine line, string text)
     {
         switch (line.Command)
         {
             case CommandName.Json:
-                EnableStructuredOutput(session);
-                PromptForNickname(session);
+                EnableStructuredOutput(caller);
+                PromptForNickname(caller);
                 return true;
             case CommandName.Ping:
-                Pong(session, line.Argument);
+                Pong(caller, line.Argument);
                 return true;
             case CommandName.Quit:
-                session.Quit();
+                caller.Quit();
                 return true;
             case CommandName.Nick:
                 // Accept "/nick alice" as an answer too: some clients speak commands from the start.
@@ -38,118 +37,118 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
                 break;
         }
 
-        if (!TryNormalizeNickname(session, text, out var nickname))
+        if (!TryNormalizeNickname(caller, text, out var nickname))
         {
             return false;
         }
 
-        switch (room.TryJoin(session, nickname, Welcome))
+        switch (room.TryJoin(caller, nickname, Welcome))
         {
             case JoinResult.Joined:
-                ServerLog.Joined(logger, nickname, session.RemoteEndPoint);
+                ServerLog.Joined(logger, nickname, caller.RemoteEndPoint);
                 return true;
             case JoinResult.Closed:
                 return true; // the session tells it the server is stopping
             default:
-                RefuseNickInUse(session, nickname);
+                RefuseNickInUse(caller, nickname);
                 return false;
         }
     }
 
     /// <summary>Asks (again) for a nickname: every refusal during the handshake ends with this.</summary>
-    public void PromptForNickname(ChatSession session) =>
-        session.Reply(new ChatEvent { Kind = ChatEventKind.Nick, Text = PlainText.NickPrompt });
+    public void PromptForNickname(ICommandCaller caller) =>
+        caller.Reply(new ChatEvent { Kind = ChatEventKind.Nick, Text = PlainText.NickPrompt });
 
     /// <summary>A line from a client in the room.</summary>
-    public void Execute(ChatSession session, ChatLine line, TraceContext trace, long receivedTimestamp)
+    public void Execute(ICommandCaller caller, ChatLine line, TraceContext trace, long receivedTimestamp)
     {
         switch (line.Command)
         {
             case CommandName.None:
-                Say(session, ChatEventKind.Message, line.Argument, trace, receivedTimestamp);
+                Say(caller, ChatEventKind.Message, line.Argument, trace, receivedTimestamp);
                 break;
             case CommandName.Me when line.Argument.Length > 0:
-                Say(session, ChatEventKind.Action, ChatLine.Unescape(line.Argument), trace, receivedTimestamp);
+                Say(caller, ChatEventKind.Action, ChatLine.Unescape(line.Argument), trace, receivedTimestamp);
                 break;
             case CommandName.Msg:
-                Whisper(session, line.Argument, trace, receivedTimestamp);
+                Whisper(caller, line.Argument, trace, receivedTimestamp);
                 break;
             case CommandName.Nick when line.Argument.Length > 0:
-                Rename(session, line.Argument);
+                Rename(caller, line.Argument);
                 break;
             case CommandName.Who:
                 foreach (var part in WhoReply.Create(room.Who()))
                 {
-                    session.Reply(part);
+                    caller.Reply(part);
                 }
 
                 break;
             case CommandName.Help:
-                session.ReplySystem("help", CommandHelp.Text);
+                caller.ReplySystem("help", CommandHelp.Text);
                 break;
             case CommandName.Json:
-                EnableStructuredOutput(session);
+                EnableStructuredOutput(caller);
                 break;
             case CommandName.Ping:
-                Pong(session, line.Argument);
+                Pong(caller, line.Argument);
                 break;
             case CommandName.Quit:
-                session.Quit();
+                caller.Quit();
                 break;
             case CommandName.Me:
-                session.ReplyError("usage", "usage: /me <action>");
+                caller.ReplyError("usage", "usage: /me <action>");
                 break;
             case CommandName.Nick:
-                session.ReplyError("usage", "usage: /nick <new>");
+                caller.ReplyError("usage", "usage: /nick <new>");
                 break;
             default:
-                session.ReplyError("unknown_command", $"unknown command '/{line.Name}' (try /help)");
+                caller.ReplyError("unknown_command", $"unknown command '/{line.Name}' (try /help)");
                 break;
         }
     }
 
-    private void Say(ChatSession session, ChatEventKind kind, string text, TraceContext trace, long receivedTimestamp)
+    private void Say(ICommandCaller caller, ChatEventKind kind, string text, TraceContext trace, long receivedTimestamp)
     {
-        using var activity = ChatTracing.StartBroadcast(trace, text);
-        if (room.Say(session, kind, text, trace, receivedTimestamp) is { } receipt)
+        using var activity = ChatTracing.StartBroadcast(Room.Name, trace, text);
+        if (room.Say(caller, kind, text, trace, receivedTimestamp) is { } receipt)
         {
             metrics.MessageReceived();
-            ChatTracing.Broadcasted(activity, receipt);
+            ChatTracing.Broadcasted(activity, receipt.Id, receipt.Recipients);
         }
     }
 
-    private void Whisper(ChatSession session, string argument, TraceContext trace, long receivedTimestamp)
+    private void Whisper(ICommandCaller caller, string argument, TraceContext trace, long receivedTimestamp)
     {
         var (target, text) = ChatLine.SplitTarget(argument);
         if (target.Length == 0 || text.Length == 0)
         {
-            session.ReplyError("usage", "usage: /msg <nick> <text>");
+            caller.ReplyError("usage", "usage: /msg <nick> <text>");
         }
-        else if (room.Whisper(session, target, text, trace, receivedTimestamp) is null)
+        else if (room.Whisper(caller, target, text, trace, receivedTimestamp) is null)
         {
-            session.ReplyError("no_such_user", $"no such user '{target}'");
+            caller.ReplyError("no_such_user", $"no such user '{target}'");
         }
     }
 
-    private void Rename(ChatSession session, string candidate)
+    private void Rename(ICommandCaller caller, string candidate)
     {
-        var oldNickname = session.Nickname!;
-        if (!TryNormalizeNickname(session, candidate, out var nickname))
+        var oldNickname = caller.Nickname!;
+        if (!TryNormalizeNickname(caller, candidate, out var nickname))
         {
             return;
         }
 
-        if (room.TryRename(session, nickname))
+        if (room.TryRename(caller, nickname))
         {
             ServerLog.Renamed(logger, oldNickname, nickname);
         }
         else
         {
-            RefuseNickInUse(session, nickname);
+            RefuseNickInUse(caller, nickname);
         }
     }
 
-    private bool TryNormalizeNickname(ChatSession session, string candidate, out string nickname)
+    private bool TryNormalizeNickname(ICommandCaller caller, string candidate, out string nickname)
     {
         if (NicknameRules.TryNormalize(candidate, out nickname, out var error))
         {
@@ -157,22 +156,22 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
         }
 
         metrics.NicknameRefused("nick_invalid");
-        session.ReplyError("nick_invalid", error);
+        caller.ReplyError("nick_invalid", error);
         return false;
     }
 
-    private void RefuseNickInUse(ChatSession session, string nickname)
+    private void RefuseNickInUse(ICommandCaller caller, string nickname)
     {
         metrics.NicknameRefused("nick_in_use");
-        session.ReplyError("nick_in_use", $"nickname '{nickname}' is already in use");
+        caller.ReplyError("nick_in_use", $"nickname '{nickname}' is already in use");
     }
 
-    private static void EnableStructuredOutput(ChatSession session)
+    private static void EnableStructuredOutput(ICommandCaller caller)
     {
-        session.EnableStructuredOutput();
-        session.ReplySystem("json", "structured mode on");
+        caller.EnableStructuredOutput();
+        caller.ReplySystem("json", "structured mode on");
     }
 
-    private static void Pong(ChatSession session, string token) =>
-        session.ReplySystem("pong", token.Length == 0 ? "PONG" : $"PONG {token}");
+    private static void Pong(ICommandCaller caller, string token) =>
+        caller.ReplySystem("pong", token.Length == 0 ? "PONG" : $"PONG {token}");
 }

@@ -52,7 +52,7 @@ public sealed class AdmissionMiddleware(
             if (!deadline.SessionStarted)
             {
                 // TLS failed or never finished: no session was there to count the connection's end.
-                metrics.ConnectionClosed(deadline.ExpiredBeforeTheSession ? DisconnectReason.HandshakeTimeout : DisconnectReason.Dropped);
+                metrics.ConnectionClosed((deadline.ExpiredBeforeTheSession ? DisconnectReason.HandshakeTimeout : DisconnectReason.Dropped).ToCode());
             }
         }
     }
@@ -71,6 +71,6 @@ public sealed class AdmissionMiddleware(
             // It left before hearing why.
         }
 
-        metrics.ConnectionClosed(full ? DisconnectReason.ServerFull : DisconnectReason.AddressLimit);
+        metrics.ConnectionClosed((full ? DisconnectReason.ServerFull : DisconnectReason.AddressLimit).ToCode());
     }
 }

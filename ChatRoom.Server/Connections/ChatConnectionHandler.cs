@@ -15,7 +15,8 @@ namespace ChatRoom.Server.Connections;
 /// <summary>
 /// Kestrel hands every chat connection to this handler once <see cref="AdmissionMiddleware"/> has admitted it (and TLS,
 /// on the TLS port, is done); the connection lives as long as <see cref="OnConnectedAsync"/> runs. It runs the
-/// newcomer's <see cref="ChatSession"/> within the connection's <see cref="HandshakeDeadline"/>.
+/// newcomer's <see cref="ChatSession"/> within the connection's <see cref="HandshakeDeadline"/>. The logger it takes is
+/// its sessions' (category <c>ChatSession</c>): the handler itself logs nothing.
 /// </summary>
 public sealed class ChatConnectionHandler(
     Room room,
@@ -24,7 +25,7 @@ public sealed class ChatConnectionHandler(
     DeliveryPolicy delivery,
     SendBudget budget,
     ChatMetrics metrics,
-    ILogger<ChatSession> logger,
+    ILogger<ChatSession> sessionLogger,
     TimeProvider clock) : ConnectionHandler
 {
     private const int KeepAliveProbes = 3;
@@ -42,7 +43,7 @@ public sealed class ChatConnectionHandler(
         }
 
         EnableKeepAlive(connection);
-        var session = new ChatSession(connection, room, commands, options.Value, delivery, budget, metrics, logger, clock);
+        var session = new ChatSession(connection, room, commands, options.Value, delivery, budget, metrics, sessionLogger, clock);
         await session.RunAsync(deadline).ConfigureAwait(false);
     }
 

@@ -1,5 +1,6 @@
 using ChatRoom.Server.Commands;
 using ChatRoom.Server.Connections;
+using ChatRoom.Server.Memory;
 using ChatRoom.Server.Options;
 using ChatRoom.Server.Rooms;
 using ChatRoom.Server.Sessions;

@@ -51,7 +51,7 @@ public sealed class ChatOptions
     /// <summary>
     /// The budget for everything owed to all clients together; when it runs out, the clients furthest behind are
     /// disconnected first, and if those keeping up alone exceed it, senders are slowed. Unset: a quarter of the memory
-    /// available to the process (see <see cref="Rooms.DeliveryLimits.DefaultBudget"/>).
+    /// available to the process (see <c>DeliveryLimits.DefaultBudget</c>).
     /// </summary>
     [Range(1024d * 1024, 1024d * 1024 * 1024 * 1024)]
     public long? MaxQueuedBytes { get; set; }

@@ -14,9 +14,3 @@ public interface IBroadcastBus
     /// <summary>Sends a room event to every node, in the order of calls. Must not wait for any client.</summary>
     void Publish(EncodedEvent roomEvent);
 }
-
-/// <summary>Delivers a room event to the members connected to this node.</summary>
-public interface IBroadcastSink
-{
-    void Deliver(EncodedEvent roomEvent);
-}

@@ -1,14 +1,11 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
-using System.Text;
-using System.Text.Json;
 using ChatRoom.Protocol.Commands;
 using ChatRoom.Protocol.Events;
 using ChatRoom.Protocol.Framing;
 using ChatRoom.Protocol.Text;
 using ChatRoom.Server.Commands;
-using ChatRoom.Server.Connections;
 using ChatRoom.Server.Options;
 using ChatRoom.Server.Rooms;
 using ChatRoom.Server.Telemetry;
@@ -24,7 +21,7 @@ namespace ChatRoom.Server.Sessions;
 /// <see cref="ChatCommands"/>, and owns the <see cref="Outbox"/> whose drains are the only code
 /// that writes to this connection.
 /// </summary>
-public sealed class ChatSession : IRoomMember
+public sealed class ChatSession : ICommandCaller
 {
     // Long enough for a reading client to take its last lines, short enough that a silent one cannot hold us.
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
@@ -139,7 +136,7 @@ public sealed class ChatSession : IRoomMember
             return;
         }
 
-        ServerLog.SlowConsumer(_logger, Nickname, RemoteEndPoint, verdict.Rule, verdict.LogDetail);
+        ServerLog.SlowConsumer(_logger, Nickname, RemoteEndPoint, verdict.Rule.ToString(), verdict.LogDetail);
         // A socket that takes nothing gets no reason (it would never arrive); over the budget, neither does one whose
         // flush has waited a while, so that what it holds is given back now rather than after a last drain.
         if (verdict.Rule == SlowConsumerRule.WriteTimeout
@@ -208,56 +205,14 @@ public sealed class ChatSession : IRoomMember
                 }
             }
 
-            var keepReading = true;
-            DrainBatch.Open();
-            try
+            // The lines of this read, in batches: a line that must wait (flood control, the room's send budget) ends one,
+            // is waited for here, once the lines before it are on their way, and starts the next.
+            var keepReading = HandleLines(ref buffer, admitted: null, out var waiting);
+            while (keepReading && waiting is { } line)
             {
-                while (keepReading)
-                {
-                    var status = _framer.TryRead(ref buffer, out var line);
-                    if (status == FrameStatus.NeedMoreData)
-                    {
-                        break;
-                    }
-
-                    var now = Stopwatch.GetTimestamp();
-                    var flood = _flood.Admit(now);
-                    var admitted = true;
-                    if (flood.Delay > TimeSpan.Zero)
-                    {
-                        // Deliver what this read has said so far before waiting: the batch cannot wait across threads.
-                        DrainBatch.Run();
-                        admitted = await WaitOutFloodAsync(flood).ConfigureAwait(false);
-                        DrainBatch.Open();
-                        now = Stopwatch.GetTimestamp(); // a delayed line is received when the gate lets it through
-                    }
-
-                    if (admitted && Nickname is not null && _budget.IsExhausted)
-                    {
-                        DrainBatch.Run();
-                        admitted = await WaitForTheRoomAsync().ConfigureAwait(false);
-                        DrainBatch.Open();
-                        now = Stopwatch.GetTimestamp();
-                    }
-
-                    if (!admitted)
-                    {
-                        keepReading = false;
-                    }
-                    else if (status == FrameStatus.TooLong)
-                    {
-                        ReplyError("line_too_long", $"line is longer than {_framer.MaxLineBytes} bytes");
-                        keepReading = CountRefusedLine();
-                    }
-                    else
-                    {
-                        keepReading = HandleLine(line, now);
-                    }
-                }
-            }
-            finally
-            {
-                DrainBatch.Run();
+                // A delayed line is received when it is let through.
+                keepReading = await WaitForTurnAsync(line.Flood).ConfigureAwait(false)
+                    && HandleLines(ref buffer, line with { ReceivedTimestamp = Stopwatch.GetTimestamp() }, out waiting);
             }
 
             input.AdvanceTo(buffer.Start, buffer.End);
@@ -278,6 +233,72 @@ public sealed class ChatSession : IRoomMember
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Handles lines of one read in one <see cref="DrainBatch"/>, so that every recipient gets them in one flush: first
+    /// the <paramref name="admitted"/> line that has waited its turn, then each line framed off <paramref name="buffer"/>,
+    /// until the read is used up, a line must wait (<paramref name="waiting"/>), or the conversation is over (false).
+    /// </summary>
+    private bool HandleLines(ref ReadOnlySequence<byte> buffer, WaitingLine? admitted, out WaitingLine? waiting)
+    {
+        using var held = DrainBatch.Open();
+        waiting = null;
+        if (admitted is { } first && !HandleFrame(first.Status, first.Line, first.ReceivedTimestamp))
+        {
+            return false;
+        }
+
+        while (true)
+        {
+            var status = _framer.TryRead(ref buffer, out var line);
+            if (status == FrameStatus.NeedMoreData)
+            {
+                return true;
+            }
+
+            var now = Stopwatch.GetTimestamp();
+            var flood = _flood.Admit(now);
+            if (flood.Delay > TimeSpan.Zero || MustWaitForTheRoom)
+            {
+                waiting = new WaitingLine(status, line, now, flood);
+                return true;
+            }
+
+            if (!HandleFrame(status, line, now))
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Handles what the framer found: a line, or one that was too long; false when the conversation is over.</summary>
+    private bool HandleFrame(FrameStatus status, in ReadOnlySequence<byte> line, long receivedTimestamp)
+    {
+        if (status == FrameStatus.TooLong)
+        {
+            ReplyError("line_too_long", $"line is longer than {_framer.MaxLineBytes} bytes");
+            return CountRefusedLine();
+        }
+
+        return HandleLine(line, receivedTimestamp);
+    }
+
+    /// <summary>Whether the room's send budget holds this client's lines back (<see cref="SendBudget"/>).</summary>
+    private bool MustWaitForTheRoom => Nickname is not null && _budget.IsExhausted;
+
+    /// <summary>
+    /// Waits until a held line may be handled: out its flood delay, then for the room's send budget; false when the
+    /// line is not to be handled (the client flooded too long, or the server is stopping).
+    /// </summary>
+    private async Task<bool> WaitForTurnAsync(FloodGate.Verdict flood)
+    {
+        if (flood.Delay > TimeSpan.Zero && !await WaitOutFloodAsync(flood).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        return !MustWaitForTheRoom || await WaitForTheRoomAsync().ConfigureAwait(false);
     }
 
     /// <summary>
@@ -341,17 +362,18 @@ public sealed class ChatSession : IRoomMember
             return true; // an empty nickname, on the other hand, is refused and told so
         }
 
-        var trace = TraceContext.None;
-        if (!TryDecode(line, out var text) || (IsStructured && text.StartsWith('{') && !TryOpenEnvelope(ref text, out trace)))
+        if (!LineDecoder.TryDecode(line, IsStructured, out var decoded, out var refusal))
         {
+            ReplyError(refusal.Code, refusal.Message);
             return RefuseLine();
         }
 
+        var text = decoded.Text;
         var parsed = ChatLine.Parse(text);
         if (Nickname is not null)
         {
             _refusedLinesInARow = 0;
-            _commands.Execute(this, parsed, trace, receivedTimestamp);
+            _commands.Execute(this, parsed, decoded.Trace, receivedTimestamp);
             return Reason is null;
         }
 
@@ -411,79 +433,6 @@ public sealed class ChatSession : IRoomMember
         return false;
     }
 
-    private bool TryDecode(in ReadOnlySequence<byte> line, out string text)
-    {
-        byte[]? rented = null;
-        var bytes = line.IsSingleSegment ? line.FirstSpan : Flatten(line, out rented);
-        try
-        {
-            var problem = LineText.Check(bytes);
-            if (problem != TextProblem.None)
-            {
-                ReplyTextProblem(problem);
-                text = string.Empty;
-                return false;
-            }
-
-            text = Encoding.UTF8.GetString(bytes);
-            return true;
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
-    }
-
-    private static ReadOnlySpan<byte> Flatten(in ReadOnlySequence<byte> line, out byte[] rented)
-    {
-        rented = ArrayPool<byte>.Shared.Rent((int)line.Length);
-        line.CopyTo(rented);
-        return rented.AsSpan(0, (int)line.Length);
-    }
-
-    /// <summary>Unwraps a structured client's JSON envelope; its text must pass the same checks as a plain line.</summary>
-    private bool TryOpenEnvelope(ref string text, out TraceContext trace)
-    {
-        trace = TraceContext.None;
-        ClientEnvelope? envelope;
-        try
-        {
-            envelope = JsonSerializer.Deserialize(text, ChatJsonContext.Default.ClientEnvelope);
-        }
-        catch (JsonException)
-        {
-            envelope = null;
-        }
-
-        if (envelope?.Text is not { } inner)
-        {
-            ReplyError("bad_json", "envelope is not valid JSON");
-            return false;
-        }
-
-        if (inner.Length == 0)
-        {
-            ReplyError("empty_text", "envelope text must not be empty");
-            return false;
-        }
-
-        var problem = LineText.Check(inner);
-        if (problem != TextProblem.None || inner.Contains('\n', StringComparison.Ordinal))
-        {
-            ReplyTextProblem(problem == TextProblem.None ? TextProblem.ControlCharacter : problem);
-            return false;
-        }
-
-        text = inner;
-        trace = TraceContext.FromClient(envelope.Traceparent, envelope.Tracestate);
-        return true;
-    }
-
-    private void ReplyTextProblem(TextProblem problem) => ReplyError(LineText.Code(problem), LineText.Describe(problem));
-
     /// <summary>
     /// Kestrel is stopping: stop reading and let the writer deliver what was already accepted. The room, closed
     /// first, has told its members; a client still in its handshake is told here.
@@ -523,6 +472,12 @@ public sealed class ChatSession : IRoomMember
             await drained.ConfigureAwait(false);
         }
 
-        _metrics.ConnectionClosed(reason);
+        _metrics.ConnectionClosed(reason.ToCode());
     }
+
+    /// <summary>
+    /// A framed line that flood control or the send budget holds back, with what the flood gate said of it. Its bytes
+    /// stay in the pipe until the whole read is handled.
+    /// </summary>
+    private readonly record struct WaitingLine(FrameStatus Status, ReadOnlySequence<byte> Line, long ReceivedTimestamp, FloodGate.Verdict Flood);
 }

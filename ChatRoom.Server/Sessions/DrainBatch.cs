@@ -2,16 +2,17 @@ namespace ChatRoom.Server.Sessions;
 
 /// <summary>
 /// Holds back the drains that a read loop's lines start until it has handled every line of one read, so that each
-/// recipient gets all of that read's lines in one flush. A room of up to a few hundred is then drained on the read
-/// loop's own thread, with no thread-pool work item per recipient; a bigger one is handed to the thread pool, where
-/// both cores share its fan-out. Open only between awaits: the batch belongs to the thread, not to the session, so it
-/// must be run before the read loop awaits anything.
+/// recipient gets all of that read's lines in one flush: <c>using var held = DrainBatch.Open();</c>, and disposing it
+/// starts the held drains. A room of up to a few hundred is then drained on the read loop's own thread, with no
+/// thread-pool work item per recipient; a bigger one is handed to the thread pool, where both cores share its fan-out.
+/// The batch belongs to the thread, not to the session, so it must be disposed before the read loop awaits anything:
+/// a ref struct, it cannot be kept across an await.
 /// </summary>
-public static class DrainBatch
+public readonly ref struct DrainBatch
 {
     // Inline draining saves small rooms a thread-pool work item per recipient; in a room of thousands the last member
     // would wait for one thread to drain all the others, so bigger rooms share the fan-out on the pool
-    // (docs/performance.md, saturation and fan-out).
+    // (docs/design.md, fan-out).
     private const int MaxDrainedInline = 256;
 
     // The held outboxes are chained through Outbox.NextHeld, first held first: holding allocates nothing, however
@@ -28,8 +29,16 @@ public static class DrainBatch
     [ThreadStatic]
     private static bool t_open;
 
-    /// <summary>From now until <see cref="Run"/>, drains started on this thread wait for it.</summary>
-    public static void Open() => t_open = true;
+    private readonly bool _opened;
+
+    private DrainBatch(bool opened) => _opened = opened;
+
+    /// <summary>From now until the batch is disposed, drains started on this thread wait for it.</summary>
+    public static DrainBatch Open()
+    {
+        t_open = true;
+        return new DrainBatch(opened: true);
+    }
 
     /// <summary>Holds <paramref name="outbox"/>'s drain back when a batch is open on this thread.</summary>
     internal static bool TryHold(Outbox outbox)
@@ -54,8 +63,13 @@ public static class DrainBatch
     }
 
     /// <summary>Closes the batch and starts every drain held back, in the order they were held.</summary>
-    public static void Run()
+    public void Dispose()
     {
+        if (!_opened)
+        {
+            return; // a default batch was never opened: the thread's batch, if any, is someone else's
+        }
+
         var inline = t_count <= MaxDrainedInline;
         var outbox = t_first;
         t_open = false;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using ChatRoom.Server.Sessions;
 
 namespace ChatRoom.Server.Telemetry;
 
@@ -60,12 +59,13 @@ public sealed class ChatMetrics
 
     public void ConnectionOpened() => _connections.Add(1);
 
-    public void ConnectionClosed(DisconnectReason reason)
+    /// <summary>A connection ended for <paramref name="reason"/>, the code of its disconnect reason.</summary>
+    public void ConnectionClosed(string reason)
     {
         _connections.Add(-1);
         if (_disconnects.Enabled)
         {
-            _disconnects.Add(1, new KeyValuePair<string, object?>("chatroom.disconnect.reason", reason.ToCode()));
+            _disconnects.Add(1, new KeyValuePair<string, object?>("chatroom.disconnect.reason", reason));
         }
     }
 

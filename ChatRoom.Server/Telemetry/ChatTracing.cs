@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using ChatRoom.Server.Rooms;
+using ChatRoom.Protocol.Events;
 
 namespace ChatRoom.Server.Telemetry;
 
@@ -16,8 +16,8 @@ public static class ChatTracing
 
     private static readonly ActivitySource Source = new(SourceName);
 
-    /// <summary>Starts the span of one broadcast, or returns null when nobody is listening.</summary>
-    public static Activity? StartBroadcast(TraceContext trace, string text)
+    /// <summary>Starts the span of one broadcast in <paramref name="room"/>, or returns null when nobody is listening.</summary>
+    public static Activity? StartBroadcast(string room, TraceContext trace, string text)
     {
         if (!Source.HasListeners())
         {
@@ -25,26 +25,26 @@ public static class ChatTracing
         }
 
         ActivityContext.TryParse(trace.Traceparent, trace.Tracestate, isRemote: true, out var parent);
-        var activity = Source.StartActivity($"process {Room.Name}", ActivityKind.Consumer, parent);
+        var activity = Source.StartActivity($"process {room}", ActivityKind.Consumer, parent);
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag("messaging.system", "chatroom");
             activity.SetTag("messaging.operation.name", "process");
             activity.SetTag("messaging.operation.type", "process");
-            activity.SetTag("messaging.destination.name", Room.Name);
+            activity.SetTag("messaging.destination.name", room);
             activity.SetTag("messaging.message.body.size", Encoding.UTF8.GetByteCount(text));
         }
 
         return activity;
     }
 
-    /// <summary>Records what the room did with the message.</summary>
-    public static void Broadcasted(Activity? activity, BroadcastReceipt receipt)
+    /// <summary>Records what the room did with the message: the id it gave it and how many it was queued to.</summary>
+    public static void Broadcasted(Activity? activity, long messageId, int recipients)
     {
         if (activity is { IsAllDataRequested: true })
         {
-            activity.SetTag("messaging.message.id", receipt.Id.ToString(CultureInfo.InvariantCulture));
-            activity.SetTag("chatroom.broadcast.recipients", receipt.Recipients);
+            activity.SetTag("messaging.message.id", messageId.ToString(CultureInfo.InvariantCulture));
+            activity.SetTag("chatroom.broadcast.recipients", recipients);
         }
     }
 }

@@ -1,4 +1,3 @@
-using ChatRoom.Server.Rooms;
 using Microsoft.Extensions.Logging;
 
 namespace ChatRoom.Server.Telemetry;
@@ -19,7 +18,7 @@ public static partial class ServerLog
     public static partial void Refused(ILogger logger, string? remoteEndPoint, string reason);
 
     [LoggerMessage(5, LogLevel.Warning, "Disconnecting {Nick} at {RemoteEndPoint}, not keeping up ({Rule}): {Detail}")]
-    public static partial void SlowConsumer(ILogger logger, string? nick, string? remoteEndPoint, SlowConsumerRule rule, string detail);
+    public static partial void SlowConsumer(ILogger logger, string? nick, string? remoteEndPoint, string rule, string detail);
 
     [LoggerMessage(6, LogLevel.Debug, "Refused input from {Nick} at {RemoteEndPoint}: {Code}")]
     public static partial void RefusedInput(ILogger logger, string? nick, string? remoteEndPoint, string code);

@@ -3,6 +3,7 @@ using System.Text;
 using ChatRoom.Protocol.Events;
 using ChatRoom.Protocol.Text;
 using ChatRoom.Server.Connections;
+using ChatRoom.Server.Memory;
 using ChatRoom.Server.Tests.Harness;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,4 +1,4 @@
-using ChatRoom.Server.Connections;
+using ChatRoom.Server.Memory;
 
 namespace ChatRoom.Server.Tests;
 

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Diagnostics.Metrics;
 using System.IO.Pipelines;
 using System.Text;
-using ChatRoom.Server.Connections;
+using ChatRoom.Server.Memory;
 using ChatRoom.Server.Sessions;
 using ChatRoom.Server.Telemetry;
 using Microsoft.Extensions.DependencyInjection;

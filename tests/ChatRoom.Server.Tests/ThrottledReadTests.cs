@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
-using ChatRoom.Server.Connections;
+using ChatRoom.Server.Memory;
 using ChatRoom.Server.Tests.Harness;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;

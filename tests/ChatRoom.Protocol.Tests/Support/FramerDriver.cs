@@ -3,16 +3,6 @@ using ChatRoom.Protocol.Framing;
 
 namespace ChatRoom.Protocol.Tests.Support;
 
-/// <summary>One result of <see cref="LineFramer.TryRead"/>: a line (as Latin-1 text, see <see cref="Latin1"/>) or TooLong.</summary>
-internal readonly record struct Frame(FrameStatus Status, string Text)
-{
-    public static Frame TooLong { get; } = new(FrameStatus.TooLong, string.Empty);
-
-    public static Frame Line(string text) => new(FrameStatus.Line, text);
-
-    public override string ToString() => Status == FrameStatus.Line ? $"Line \"{Text}\"" : Status.ToString();
-}
-
 /// <summary>
 /// Drives a <see cref="LineFramer"/> the way a connection drives it from a PipeReader: each read appends a new
 /// segment to what the previous read left unconsumed, the framer takes lines off the front until it needs more

@@ -1,25 +1,6 @@
 using System.Buffers;
-using System.Text;
 
 namespace ChatRoom.Protocol.Tests.Support;
-
-/// <summary>One segment of a hand-built multi-segment sequence: the shape a PipeReader hands out.</summary>
-internal sealed class Segment : ReadOnlySequenceSegment<byte>
-{
-    public Segment(ReadOnlyMemory<byte> memory, long runningIndex = 0)
-    {
-        Memory = memory;
-        RunningIndex = runningIndex;
-    }
-
-    /// <summary>Links a new segment after this one and returns it.</summary>
-    public Segment Append(ReadOnlyMemory<byte> memory)
-    {
-        var next = new Segment(memory, RunningIndex + Memory.Length);
-        Next = next;
-        return next;
-    }
-}
 
 internal static class Sequences
 {
@@ -41,14 +22,4 @@ internal static class Sequences
 
     /// <summary><paramref name="bytes"/> cut into segments of <paramref name="size"/> bytes (the last may be shorter).</summary>
     public static ReadOnlySequence<byte> Chunked(byte[] bytes, int size) => Of(bytes.Chunk(size));
-}
-
-/// <summary>Bytes as text one for one (Latin-1), so that any byte, valid UTF-8 or not, reads back as itself.</summary>
-internal static class Latin1
-{
-    public static byte[] Bytes(string text) => Encoding.Latin1.GetBytes(text);
-
-    public static string Text(in ReadOnlySequence<byte> bytes) => Encoding.Latin1.GetString(bytes);
-
-    public static string Text(ReadOnlySpan<byte> bytes) => Encoding.Latin1.GetString(bytes);
 }

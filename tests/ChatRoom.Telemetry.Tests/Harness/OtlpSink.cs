@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -89,10 +88,4 @@ public sealed class OtlpSink : IAsyncDisposable
 
         await _app.DisposeAsync();
     }
-}
-
-/// <summary>One export as the collector received it.</summary>
-public sealed record OtlpRequest(string Signal, string? ContentType, byte[] Body)
-{
-    public bool Contains(string text) => Body.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;
 }

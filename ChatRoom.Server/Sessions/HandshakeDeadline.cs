@@ -1,10 +1,10 @@
 using Microsoft.AspNetCore.Connections;
 
-namespace ChatRoom.Server.Connections;
+namespace ChatRoom.Server.Sessions;
 
 /// <summary>
 /// One deadline for a connection's whole handshake, TLS and nickname together, started when the connection is
-/// accepted (a connection feature, set by <see cref="AdmissionMiddleware"/>). Before the chat session takes over, its
+/// accepted (a connection feature, set by <c>AdmissionMiddleware</c>). Before the chat session takes over, its
 /// expiry aborts the connection: a TLS handshake that never finishes has nobody to tell. Afterwards the session reads
 /// with <see cref="Token"/> and says <c>ERR handshake timed out</c> itself.
 /// </summary>

@@ -1,6 +1,7 @@
+using ChatRoom.Client.Tests.Harness;
 using ChatRoom.Server.Tests.Harness;
 
-namespace ChatRoom.Server.Tests;
+namespace ChatRoom.Client.Tests;
 
 /// <summary>The real console client in piped mode, against the real server.</summary>
 public sealed class PipedClientTests

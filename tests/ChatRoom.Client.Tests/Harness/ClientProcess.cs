@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace ChatRoom.Server.Tests.Harness;
+namespace ChatRoom.Client.Tests.Harness;
 
 /// <summary>
 /// The real console client (ChatRoom.Client.dll, copied next to the tests) as a child process: standard input
@@ -134,29 +134,4 @@ public sealed class ClientProcess : IDisposable
 
     private async Task<string> DescribeAsync() =>
         $"\nstdin:\n{_sent}\nstdout:\n{await _stdout}\nstderr:\n{await _stderr}";
-}
-
-/// <param name="ExitCode">The client's exit code.</param>
-/// <param name="Stdout">What it printed, line by line.</param>
-/// <param name="Stderr">Its standard error, whole.</param>
-/// <param name="Description">Its input and output, for failure messages.</param>
-public sealed record ClientProcessResult(int ExitCode, string[] Stdout, string Stderr, string Description)
-{
-    /// <summary>Fails unless <paramref name="expected"/> appear in this order in the client's output (other lines may come between).</summary>
-    public void AssertPrinted(params string[] expected)
-    {
-        var next = 0;
-        foreach (var line in Stdout)
-        {
-            if (next < expected.Length && line == expected[next])
-            {
-                next++;
-            }
-        }
-
-        Assert.True(next == expected.Length, $"the client's output lacks {TestChatClient.Quote(expected[Math.Min(next, expected.Length - 1)])} (expected, in order: {string.Join(" | ", expected)}).{Description}");
-    }
-
-    public void AssertExitCode(int expected) =>
-        Assert.True(ExitCode == expected, $"the client exited with {ExitCode}, expected {expected}.{Description}");
 }

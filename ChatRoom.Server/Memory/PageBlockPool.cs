@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace ChatRoom.Server.Connections;
+namespace ChatRoom.Server.Memory;
 
 /// <summary>
 /// The buffers under every connection's pipes, given to Kestrel's transports in place of its own pool: 4 KiB blocks,

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 using ChatRoom.Server.Telemetry;
 using Microsoft.AspNetCore.Connections;
 
-namespace ChatRoom.Server.Connections;
+namespace ChatRoom.Server.Memory;
 
 /// <summary>Gives Kestrel's transports <see cref="PageBlockPool"/>s instead of its own pools (one per listener).</summary>
 public sealed class PageBlockPoolFactory : IMemoryPoolFactory<byte>

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Runtime;
+using ChatRoom.Server.Connections;
 using ChatRoom.Server.Options;
 using ChatRoom.Server.Telemetry;
 using Microsoft.Extensions.Options;
 
-namespace ChatRoom.Server.Connections;
+namespace ChatRoom.Server.Memory;
 
 /// <summary>
 /// Gives memory back once a burst is over. Every second it trims the connections' buffer pools

@@ -1,6 +1,4 @@
-using ChatRoom.Protocol.Events;
-
-namespace ChatRoom.Server.Rooms;
+namespace ChatRoom.Protocol.Events;
 
 /// <summary>The W3C trace context a client sent with a line, carried unchanged onto the broadcast.</summary>
 public readonly record struct TraceContext(string? Traceparent, string? Tracestate)

@@ -1,7 +1,8 @@
 using System.Text.RegularExpressions;
+using ChatRoom.Client.Tests.Harness;
 using ChatRoom.Server.Tests.Harness;
 
-namespace ChatRoom.Server.Tests;
+namespace ChatRoom.Client.Tests;
 
 /// <summary>The real console client in <c>--simulate</c> mode: a bot that talks, survives a server restart, and stops cleanly.</summary>
 public sealed partial class SimulatedClientTests
