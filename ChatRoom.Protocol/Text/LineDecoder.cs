@@ -83,13 +83,13 @@ public static class LineDecoder
 
         if (envelope?.Text is not { } text)
         {
-            refusal = new LineRefusal("bad_json", "envelope is not valid JSON");
+            refusal = new LineRefusal(ErrorCodes.BadJson, "envelope is not valid JSON");
             return false;
         }
 
         if (text.Length == 0)
         {
-            refusal = new LineRefusal("empty_text", "envelope text must not be empty");
+            refusal = new LineRefusal(ErrorCodes.EmptyText, "envelope text must not be empty");
             return false;
         }
 

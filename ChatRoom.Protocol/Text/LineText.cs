@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
+using ChatRoom.Protocol.Events;
 
 namespace ChatRoom.Protocol.Text;
 
@@ -91,12 +92,12 @@ public static class LineText
     /// <summary>The machine-readable code of the <c>ERR</c> event (docs/protocol.md, Errors).</summary>
     public static string Code(TextProblem problem) => problem switch
     {
-        TextProblem.InvalidUtf8 => "invalid_utf8",
-        TextProblem.DirectionOverride => "direction_override",
-        TextProblem.LineSeparator => "line_separator",
-        TextProblem.InvisibleCharacter => "invisible_character",
-        TextProblem.CombiningMarks => "combining_marks",
-        _ => "control_character",
+        TextProblem.InvalidUtf8 => ErrorCodes.InvalidUtf8,
+        TextProblem.DirectionOverride => ErrorCodes.DirectionOverride,
+        TextProblem.LineSeparator => ErrorCodes.LineSeparator,
+        TextProblem.InvisibleCharacter => ErrorCodes.InvisibleCharacter,
+        TextProblem.CombiningMarks => ErrorCodes.CombiningMarks,
+        _ => ErrorCodes.ControlCharacter,
     };
 
     /// <summary>

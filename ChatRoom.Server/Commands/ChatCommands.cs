@@ -96,13 +96,13 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
                 caller.Quit();
                 break;
             case CommandName.Me:
-                caller.ReplyError("usage", "usage: /me <action>");
+                caller.ReplyError(ErrorCodes.Usage, "usage: /me <action>");
                 break;
             case CommandName.Nick:
-                caller.ReplyError("usage", "usage: /nick <new>");
+                caller.ReplyError(ErrorCodes.Usage, "usage: /nick <new>");
                 break;
             default:
-                caller.ReplyError("unknown_command", $"unknown command '/{line.Name}' (try /help)");
+                caller.ReplyError(ErrorCodes.UnknownCommand, $"unknown command '/{line.Name}' (try /help)");
                 break;
         }
     }
@@ -122,11 +122,12 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
         var (target, text) = ChatLine.SplitTarget(argument);
         if (target.Length == 0 || text.Length == 0)
         {
-            caller.ReplyError("usage", "usage: /msg <nick> <text>");
+            caller.ReplyError(ErrorCodes.Usage, "usage: /msg <nick> <text>");
         }
-        else if (room.Whisper(caller, target, text, trace, receivedTimestamp) is null)
+        else if (room.Whisper(caller, target, text, trace, receivedTimestamp) is null && !room.IsClosed)
         {
-            caller.ReplyError("no_such_user", $"no such user '{target}'");
+            // Nobody has that name. (A closed room passes on no whisper and says nothing of it: its notice was the last word.)
+            caller.ReplyError(ErrorCodes.NoSuchUser, $"no such user '{target}'");
         }
     }
 
@@ -142,8 +143,9 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
         {
             ServerLog.Renamed(logger, oldNickname, nickname);
         }
-        else
+        else if (!room.IsClosed)
         {
+            // A closed room renames nobody and says nothing of it: its shutdown notice was the last word.
             RefuseNickInUse(caller, nickname);
         }
     }
@@ -155,15 +157,15 @@ public sealed class ChatCommands(Room room, ChatMetrics metrics, ILogger<ChatCom
             return true;
         }
 
-        metrics.NicknameRefused("nick_invalid");
-        caller.ReplyError("nick_invalid", error);
+        metrics.NicknameRefused(ErrorCodes.NickInvalid);
+        caller.ReplyError(ErrorCodes.NickInvalid, error);
         return false;
     }
 
     private void RefuseNickInUse(ICommandCaller caller, string nickname)
     {
-        metrics.NicknameRefused("nick_in_use");
-        caller.ReplyError("nick_in_use", $"nickname '{nickname}' is already in use");
+        metrics.NicknameRefused(ErrorCodes.NickInUse);
+        caller.ReplyError(ErrorCodes.NickInUse, $"nickname '{nickname}' is already in use");
     }
 
     private static void EnableStructuredOutput(ICommandCaller caller)

@@ -74,7 +74,7 @@ public static class ChatServerExtensions
             Listen(kestrel, options, options.Port, listen => listen.Use(admit).UseConnectionHandler<ChatConnectionHandler>());
             if (options.Tls.Port is { } tlsPort)
             {
-                var certificate = TlsCertificate.Load(options.Tls);
+                var certificate = options.Tls.LoadCertificate();
                 Listen(kestrel, options, tlsPort, listen =>
                 {
                     listen.Use(admit);

@@ -12,7 +12,7 @@ public sealed class ChatOptions
 {
     public const string SectionName = "Chat";
 
-    /// <summary>Address both listeners bind: an IP address, <c>localhost</c>, or <c>*</c> for every interface.</summary>
+    /// <summary>Address both listeners bind: an IP address, <c>localhost</c>, or <c>*</c> for every IPv4 interface.</summary>
     [Required]
     [ListenAddress]
     public string Host { get; set; } = "127.0.0.1";

@@ -37,6 +37,18 @@ public sealed class Room : IBroadcastSink
         metrics.ObserveSendQueues(QueuedBytes);
     }
 
+    /// <summary>Whether the room has closed (<see cref="Close"/>): the server is stopping, and nothing more is said in it.</summary>
+    public bool IsClosed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _closed;
+            }
+        }
+    }
+
     /// <summary>
     /// Admits <paramref name="member"/> as <paramref name="nickname"/> (already normalized) unless the name
     /// is taken. The newcomer gets <paramref name="welcome"/> first, then everyone sees the join.

@@ -152,7 +152,7 @@ public sealed class ChatSession : ICommandCaller
         {
             Kind = ChatEventKind.Error,
             Time = _clock.GetUtcNow(),
-            Code = reason.ToCode(),
+            Code = ErrorCodes.SlowConsumer,
             Text = verdict.ClientMessage,
         });
         _outbox.Abandon(reasonLine.For(IsStructured));
@@ -190,7 +190,7 @@ public sealed class ChatSession : ICommandCaller
             catch (OperationCanceledException) when (handshakeDeadline.IsExpired)
             {
                 SetReason(DisconnectReason.HandshakeTimeout);
-                ReplyError("handshake_timeout", "handshake timed out");
+                ReplyError(ErrorCodes.HandshakeTimeout, "handshake timed out");
                 return;
             }
 
@@ -277,7 +277,7 @@ public sealed class ChatSession : ICommandCaller
     {
         if (status == FrameStatus.TooLong)
         {
-            ReplyError("line_too_long", $"line is longer than {_framer.MaxLineBytes} bytes");
+            ReplyError(ErrorCodes.LineTooLong, $"line is longer than {_framer.MaxLineBytes} bytes");
             return CountRefusedLine();
         }
 
@@ -310,13 +310,13 @@ public sealed class ChatSession : ICommandCaller
         if (verdict.Disconnect)
         {
             SetReason(DisconnectReason.Flood);
-            ReplyError("flood", "disconnected for flooding");
+            ReplyError(ErrorCodes.Flood, "disconnected for flooding");
             return false;
         }
 
         if (verdict.StartsThrottling)
         {
-            ReplyError("flood", $"flooding: slow down to {_options.Flood.LinesPerSecond:0.##} lines per second; your lines are being delayed");
+            ReplyError(ErrorCodes.Flood, $"flooding: slow down to {_options.Flood.LinesPerSecond:0.##} lines per second; your lines are being delayed");
         }
 
         try
@@ -339,7 +339,7 @@ public sealed class ChatSession : ICommandCaller
         if (!_toldToWaitForTheRoom)
         {
             _toldToWaitForTheRoom = true;
-            ReplyError("flood", "the server is busy delivering to the room; your lines are being delayed");
+            ReplyError(ErrorCodes.Flood, "the server is busy delivering to the room; your lines are being delayed");
         }
 
         try
@@ -417,7 +417,7 @@ public sealed class ChatSession : ICommandCaller
     private void RefuseForeignProtocol(string protocol)
     {
         SetReason(DisconnectReason.ProtocolError);
-        ReplyError("wrong_protocol", $"this is a ChatRoom port: it speaks lines of text, not {protocol}");
+        ReplyError(ErrorCodes.WrongProtocol, $"this is a ChatRoom port: it speaks lines of text, not {protocol}");
     }
 
     /// <summary>Counts a refused line; false (and the reason set) when there have been too many in a row.</summary>
@@ -429,7 +429,7 @@ public sealed class ChatSession : ICommandCaller
         }
 
         SetReason(DisconnectReason.ProtocolError);
-        ReplyError("protocol_error", $"disconnected: {MaxRefusedLinesInARow} invalid lines in a row");
+        ReplyError(ErrorCodes.ProtocolError, $"disconnected: {MaxRefusedLinesInARow} invalid lines in a row");
         return false;
     }
 

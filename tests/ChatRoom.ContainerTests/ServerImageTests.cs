@@ -141,7 +141,8 @@ public sealed class ServerImageTests(ChatServerFixture fixture, ITestOutputHelpe
         var benchmark = await fixture.StartServerAsync(onNetwork: false, cts.Token, hostEnvironment: "Benchmark");
         try
         {
-            Assert.Equal("ERR too many connections from your address", await FirstRefusalAsync(standard, clients));
+            // The limit is 64 (Chat:MaxConnectionsPerAddress): the 65th connection, and no earlier one, is refused.
+            Assert.Equal((65, "ERR too many connections from your address"), await FirstRefusalAsync(standard, clients));
             Assert.Null(await FirstRefusalAsync(benchmark, clients));
 
             var (stdout, _) = await benchmark.GetLogsAsync(ct: cts.Token);
@@ -154,8 +155,11 @@ public sealed class ServerImageTests(ChatServerFixture fixture, ITestOutputHelpe
         }
     }
 
-    /// <summary>Opens <paramref name="count"/> connections at once; the first line that is not the NICK prompt, if any.</summary>
-    private static async Task<string?> FirstRefusalAsync(IContainer server, int count)
+    /// <summary>
+    /// Opens <paramref name="count"/> connections, keeping each open; the first whose first line is not the NICK prompt, if
+    /// any: which one (counting from 1) and that line.
+    /// </summary>
+    private static async Task<(int Connection, string? Line)?> FirstRefusalAsync(IContainer server, int count)
     {
         var port = server.GetMappedPublicPort(ChatServerFixture.ChatPort);
         var open = new List<LineClient>();
@@ -168,7 +172,7 @@ public sealed class ServerImageTests(ChatServerFixture fixture, ITestOutputHelpe
                 var first = await client.ReadLineAsync();
                 if (first != "NICK")
                 {
-                    return first;
+                    return (i + 1, first);
                 }
             }
 

@@ -17,6 +17,9 @@ namespace ChatRoom.Server.Tests;
 /// </summary>
 public sealed class AbuseTests
 {
+    // From the shutdown notice to the end of the connection: a session closes by itself once its notice is written.
+    private static readonly TimeSpan ClosedAfterTheNotice = TimeSpan.FromSeconds(3);
+
     [Fact]
     public async Task RandomBytesGetTheirSenderRefusedThenDisconnectedAndReachNobodyElse()
     {
@@ -107,8 +110,9 @@ public sealed class AbuseTests
     public async Task SlowlorisHandshakeIsClosedAtTheHandshakeTimeoutWhileOthersAreServed()
     {
         await using var server = await TestChatServer.StartAsync("HandshakeTimeout=00:00:01");
-        var slow = await server.ConnectToNickPromptAsync("slowloris");
+        // Started before the connection, so before the server's deadline: what it measures is never less than the deadline.
         var stopwatch = Stopwatch.StartNew();
+        var slow = await server.ConnectToNickPromptAsync("slowloris");
         using var dribble = new CancellationTokenSource();
         var dribbling = Task.Run(async () =>
         {
@@ -122,11 +126,12 @@ public sealed class AbuseTests
 
         var alice = await server.JoinAsync("alice"); // served meanwhile
 
+        // The dribble never ends, so a deadline that each byte pushed back would never come: the wait's bound fails that.
         await slow.ExpectLineAsync("ERR handshake timed out", TimeSpan.FromSeconds(5));
         await slow.ExpectClosedAsync();
         await dribble.CancelAsync();
         await dribbling.ContinueWith(_ => { }, TaskScheduler.Default); // its last writes may hit the closed socket
-        Assert.InRange(stopwatch.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(4));
+        Assert.True(stopwatch.Elapsed >= TimeSpan.FromSeconds(0.9), $"closed after {stopwatch.Elapsed.TotalSeconds:0.00} s, before the 1 s deadline");
         await alice.SendLineAsync("hello");
         await alice.ExpectLineAsync("alice: hello");
     }
@@ -172,9 +177,9 @@ public sealed class AbuseTests
     [Fact]
     public async Task StormOfConnectionsResetAtOnceLeavesTheRoomAsItWas()
     {
-        const int joined = 150, handshaking = 150;
+        const int joined = 150, handshaking = 150, reclaimAfter = 250;
         // Below the storm's size, so the server collects once the storm has gone.
-        await using var server = await TestChatServer.StartAsync("ReclaimMemoryAfterChange=250");
+        await using var server = await TestChatServer.StartAsync($"ReclaimMemoryAfterChange={reclaimAfter}");
         var observer = await server.JoinAsync("observer");
         var storm = await Task.WhenAll(Enumerable.Range(0, joined + handshaking).Select(async i =>
         {
@@ -207,15 +212,18 @@ public sealed class AbuseTests
         }
 
         Assert.Equal(1, admission.Open);
-        // Its memory goes back: the server runs a collection once the count has settled at one (checked every second).
+        // Its memory goes back: the server collects once reclaimAfter of the most there were have gone and the count has
+        // settled (it looks every second). It may also have collected while the storm came, or halfway through its
+        // going; what counts is a collection that saw the whole storm and at most what it leaves open.
+        const int peak = 1 + joined + handshaking;
         var reclaimer = server.Services.GetRequiredService<MemoryReclaimer>();
-        for (var waited = Stopwatch.StartNew(); reclaimer.OpenAtLastCollection != 1 && waited.Elapsed < TimeSpan.FromSeconds(10);)
+        bool CollectedAfterTheStorm() => reclaimer.OpenAtLastCollection <= peak - reclaimAfter && reclaimer.HighestAtLastCollection == peak;
+        for (var waited = Stopwatch.StartNew(); !CollectedAfterTheStorm() && waited.Elapsed < TimeSpan.FromSeconds(10);)
         {
             await Task.Delay(50);
         }
 
-        Assert.True(reclaimer.OpenAtLastCollection == 1, $"no collection after the storm had gone (the last with {reclaimer.OpenAtLastCollection} open)");
-        Assert.Equal(1 + joined + handshaking, reclaimer.HighestAtLastCollection);
+        Assert.True(CollectedAfterTheStorm(), $"no collection after the storm had gone (the last: {reclaimer.OpenAtLastCollection} open, at most {reclaimer.HighestAtLastCollection})");
         var newcomer = await server.JoinAsync("storm0"); // the nicknames are free again
         await observer.ExpectLineAsync("storm0 joined the chat!");
         await newcomer.SendLineAsync("calm again");
@@ -262,26 +270,27 @@ public sealed class AbuseTests
         Assert.True(seen[0].Length > 10, $"too few messages were in flight to prove anything: {string.Join(" | ", seen.Select(t => string.Join(", ", t)))}");
     }
 
-    /// <summary>Reads into <paramref name="lines"/> (locked while adding) until the server closes the connection.</summary>
+    /// <summary>
+    /// Reads into <paramref name="lines"/> (locked while adding) up to the shutdown notice, which must be followed by the
+    /// end of the connection, at once: well before the host's shutdown timeout (5 s), when Kestrel aborts whatever is left.
+    /// </summary>
     private static async Task<string[]> ReadUntilClosedAsync(TestChatClient client, List<string> lines)
     {
-        try
+        string line;
+        do
         {
-            while (true)
-            {
-                var line = await client.ReadLineAsync(TimeSpan.FromSeconds(10));
-                lock (lines)
-                {
-                    lines.Add(line);
-                }
-            }
-        }
-        catch (Exception e) when (e is EndOfStreamException or Xunit.Sdk.XunitException)
-        {
+            line = await client.ReadLineAsync(TimeSpan.FromSeconds(10));
             lock (lines)
             {
-                return [.. lines];
+                lines.Add(line);
             }
+        }
+        while (line != "Server is shutting down.");
+
+        await client.ExpectClosedAsync(ClosedAfterTheNotice);
+        lock (lines)
+        {
+            return [.. lines];
         }
     }
 

@@ -1,5 +1,7 @@
 using System.Text;
+using ChatRoom.Server.Connections;
 using ChatRoom.Server.Tests.Harness;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatRoom.Server.Tests;
 
@@ -36,13 +38,31 @@ public sealed class BenchmarkEnvironmentTests
     public async Task OneAddressMayOpenMoreConnectionsThanThePerAddressLimit()
     {
         // LimitLoopback counts these loopback clients as one address, as a container counts every client that Docker's
-        // port forwarding brings in from the host. 100 is above the default limit of 64.
-        const int count = 100;
+        // port forwarding brings in from the host. 100 is above the default limit of 64, which refuses the 65th.
+        const int count = 100, limit = 64;
+        await using (var standard = await TestChatServer.StartAsync("LimitLoopback=true"))
+        {
+            for (var i = 0; i < limit; i++)
+            {
+                await standard.ConnectToNickPromptAsync();
+            }
+
+            var refused = await standard.ConnectAsync("65th");
+            await refused.ExpectLineAsync("ERR too many connections from your address");
+            await refused.ExpectClosedAsync();
+        }
+
         await using var server = await TestChatServer.StartInEnvironmentAsync("Benchmark", "LimitLoopback=true");
 
+        var clients = new List<TestChatClient>();
         for (var i = 0; i < count; i++)
         {
-            await server.ConnectToNickPromptAsync();
+            clients.Add(await server.ConnectToNickPromptAsync());
         }
+
+        // All of them at once, each still served: the last is asked for a nickname again after a refused one.
+        Assert.Equal(count, server.Services.GetRequiredService<ConnectionAdmission>().Open);
+        await clients[^1].SendLineAsync("bad nick");
+        await clients[^1].ExpectLinesAsync("ERR nickname may not contain spaces", "NICK");
     }
 }

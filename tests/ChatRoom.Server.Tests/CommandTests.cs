@@ -33,6 +33,22 @@ public sealed class CommandTests
         await room.AllExpectLinesAsync("alice: sentinel");
     }
 
+    [Fact]
+    public async Task PrivateMessageFindsItsTargetWhateverTheCaseItIsWrittenIn()
+    {
+        await using var server = await TestChatServer.StartAsync();
+        var room = await server.JoinRoomAsync("alice", "Bob", "carol");
+        var (alice, bob) = (room[0], room[1]);
+
+        await alice.SendLineAsync("/msg bOB psst");
+
+        // The target is named as its holder writes it.
+        await alice.ExpectLineAsync("[private to Bob] psst");
+        await bob.ExpectLineAsync("[private] alice: psst");
+        await alice.SendLineAsync("sentinel");
+        await room.AllExpectLinesAsync("alice: sentinel");
+    }
+
     [Theory]
     [InlineData("/msg nobody x", "ERR no such user 'nobody'")]
     [InlineData("/msg bob", "ERR usage: /msg <nick> <text>")]
