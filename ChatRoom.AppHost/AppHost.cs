@@ -1,37 +1,19 @@
-// The ChatRoom AppHost: the chat server and a set of simulated clients, with their telemetry on the Aspire
-// dashboard. Run it with `dotnet run --project ChatRoom.AppHost` (see docs/apphost.md).
-//
-// Settings (appsettings.json, or the environment as Simulator__Replicas=3, or the command line as
-// `dotnet run --project ChatRoom.AppHost -- --Simulator:Replicas 3`):
-//   Simulator:Replicas    how many simulated clients run (default 5)
-//   Simulator:Interval    time between two messages of one simulated client (default 1s)
-//   Simulator:NickPrefix  nickname prefix of the simulated clients (default sim)
-//   Servers               chat servers sharing one room (default 1; 2 or more need a container engine for Redis)
-//   Redis:Image           the Redis image for Servers above 1 (default Aspire's; chatroom-redis:7-bookworm offline)
-using Microsoft.Extensions.Configuration;
-
+// The ChatRoom AppHost: the chat server, simulated clients talking in its room, and a burst of fast ones to start
+// from the dashboard, with their telemetry on the Aspire dashboard. `dotnet run --project ChatRoom.AppHost`; the
+// settings and what to look at: docs/apphost.md.
 var builder = DistributedApplication.CreateBuilder(args);
 
-var replicas = builder.Configuration.GetValue("Simulator:Replicas", 5);
-ArgumentOutOfRangeException.ThrowIfLessThan(replicas, 1, "Simulator:Replicas");
-var interval = builder.Configuration["Simulator:Interval"] ?? "1s";
-var nickPrefix = builder.Configuration["Simulator:NickPrefix"] ?? "sim";
+var serverSettings = ServerSettings.Read(builder.Configuration);
+var simulators = SimulatorSettings.Read(builder.Configuration, "Simulator", new(Replicas: 5, Interval: "1s", NickPrefix: "sim"));
+var burst = SimulatorSettings.Read(builder.Configuration, "Burst", new(Replicas: 10, Interval: "200ms", NickPrefix: "burst"));
 
-// One server (the room lives in one process). Clients reach it through Aspire's proxy on port 55555; the
-// server listens on the ports Aspire picks and passes in Chat__Port and Chat__HttpPort, on both loopbacks.
-var server = builder.AddProject<Projects.ChatRoom_Server>("server", launchProfileName: null)
-    .WithEndpoint(port: 55555, scheme: "tcp", name: "tcp", env: "Chat__Port")
-    .WithHttpEndpoint(name: "http", env: "Chat__HttpPort")
-    .WithEnvironment("Chat__Host", "localhost")
-    .WithHttpHealthCheck("/health", endpointName: "http")
-    .WithServers(builder);
+// One server, whose room lives in its process; or, with Servers above 1, replicas sharing one room through Redis.
+var server = builder.AddChatServer("server", serverSettings);
 
-// Simulated clients: each replica gets the server's address as SERVER_TCP and services__server__tcp__0
-// (tcp://localhost:55555) and starts only once the server is healthy.
-builder.AddProject<Projects.ChatRoom_Client>("simulator", launchProfileName: null)
-    .WithReplicas(replicas)
-    .WithReference(server.GetEndpoint("tcp"))
-    .WaitFor(server)
-    .WithArgs("--simulate", "--interval", interval, "--nick-prefix", nickPrefix);
+// Simulated clients: each replica gets the server's address as SERVER_TCP and services__server__tcp__0 and starts
+// once the server is healthy. The burst waits for a press of Start on the dashboard.
+builder.AddSimulators("simulator", simulators, server);
+var burstClients = builder.AddSimulators("burst", burst, server).WithExplicitStart();
+server.WithBurstCommands(burstClients);
 
 builder.Build().Run();

@@ -9,10 +9,16 @@ using Microsoft.Extensions.Configuration;
 /// </summary>
 internal static class SharedRoom
 {
+    public static int ServerCount(IConfiguration configuration)
+    {
+        var servers = configuration.GetValue("Servers", 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(servers, 1, "Servers");
+        return servers;
+    }
+
     public static IResourceBuilder<ProjectResource> WithServers(this IResourceBuilder<ProjectResource> server, IDistributedApplicationBuilder builder)
     {
-        var servers = builder.Configuration.GetValue("Servers", 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(servers, 1, "Servers");
+        var servers = ServerCount(builder.Configuration);
         if (servers == 1)
         {
             return server;

@@ -20,11 +20,8 @@ public static class Extensions
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
 
-    /// <summary>The meters and activity sources of ChatRoom's own programs, and the Kestrel meters.</summary>
+    /// <summary>The meters and activity sources of ChatRoom's own programs.</summary>
     private static readonly string[] ChatRoomSources = ["ChatRoom.Server", "ChatRoom.Client"];
-
-    // Not "Microsoft.AspNetCore.MemoryPool": the chat server gives Kestrel its own buffer pool (chatroom.buffer_pool.*).
-    private static readonly string[] KestrelMeters = ["Microsoft.AspNetCore.Server.Kestrel"];
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -57,10 +54,11 @@ public static class Extensions
             .ConfigureResource(resource => resource.AddServiceInstanceId(instanceId, builder.Configuration))
             .WithMetrics(metrics =>
             {
+                // AddAspNetCoreInstrumentation also listens to Kestrel's meter (kestrel.*), but not to
+                // Microsoft.AspNetCore.MemoryPool: the chat server gives Kestrel its own buffer pool (chatroom.buffer_pool.*).
                 metrics.AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation()
-                    .AddMeter(KestrelMeters)
                     .AddMeter(ChatRoomSources);
             })
             .WithTracing(tracing =>

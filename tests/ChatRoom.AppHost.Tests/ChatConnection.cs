@@ -68,6 +68,26 @@ public sealed class ChatConnection : IDisposable
         throw new InvalidOperationException($"No NICK prompt from {endpoint}: {string.Join("; ", failures)}");
     }
 
+    /// <summary>Connects, switches to structured (JSON) events and joins as <paramref name="nick"/>.</summary>
+    public static async Task<ChatConnection> JoinAsync(Uri endpoint, string nick, TimeSpan eventTimeout, CancellationToken ct)
+    {
+        var chat = await ConnectAsync(endpoint, ct);
+        try
+        {
+            await chat.SendAsync("/json");
+            await chat.ExpectEventAsync(e => e is { Kind: ChatEventKind.System, Code: "json" }, "the /json answer", eventTimeout, ct);
+            await chat.ExpectEventAsync(e => e.Kind == ChatEventKind.Nick, "the structured NICK prompt", eventTimeout, ct);
+            await chat.SendAsync(nick);
+            await chat.ExpectEventAsync(e => e.Kind == ChatEventKind.Join && e.From == nick, $"the join of {nick}", eventTimeout, ct);
+            return chat;
+        }
+        catch
+        {
+            chat.Dispose();
+            throw;
+        }
+    }
+
     public Task SendAsync(string line) => _writer.WriteLineAsync(line);
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Aspire.Hosting;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
 
 namespace ChatRoom.AppHost.Tests;
 
@@ -16,7 +17,7 @@ namespace ChatRoom.AppHost.Tests;
 /// (Aspire.Hosting EnvironmentVariablesExecutionConfigurationGatherer): the OTLP variables come from AddProject
 /// (WithOtlpExporter), and the callback added here afterwards overwrites them.
 /// </remarks>
-public sealed class ChatRoomAppFixture : IAsyncLifetime
+public sealed class ChatRoomAppFixture(IMessageSink sink) : IAsyncLifetime
 {
     /// <summary>Bound for building and starting the application and for the server to become healthy.</summary>
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
@@ -27,10 +28,10 @@ public sealed class ChatRoomAppFixture : IAsyncLifetime
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The application did not start.");
 
-    /// <summary>The number of simulated clients the AppHost starts (its <c>Simulator:Replicas</c>).</summary>
+    /// <summary>The number of simulated clients the AppHost starts: the replicas of its <c>simulator</c> resource.</summary>
     public int Replicas { get; private set; }
 
-    /// <summary>The nickname prefix of the simulated clients (the AppHost's <c>Simulator:NickPrefix</c>).</summary>
+    /// <summary>The nickname prefix of the simulated clients: the <c>--nick-prefix</c> argument of the <c>simulator</c> resource.</summary>
     public string NickPrefix { get; private set; } = "sim";
 
     public async Task InitializeAsync()
@@ -42,9 +43,24 @@ public sealed class ChatRoomAppFixture : IAsyncLifetime
         var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ChatRoom_AppHost>(ct);
         try
         {
-            // The same keys and defaults as AppHost.cs, read from the same configuration (its appsettings.json).
-            Replicas = appHost.Configuration.GetValue("Simulator:Replicas", 5);
-            NickPrefix = appHost.Configuration["Simulator:NickPrefix"] ?? "sim";
+            // What the AppHost put in the model: the simulator's replica count, and the prefix in its arguments.
+            var simulator = appHost.Resources.OfType<ProjectResource>().Single(resource => resource.Name == "simulator");
+            Replicas = simulator.GetReplicaCount();
+            var arguments = new List<object>();
+            foreach (var annotation in simulator.Annotations.OfType<CommandLineArgsCallbackAnnotation>())
+            {
+                await annotation.Callback(new CommandLineArgsCallbackContext(arguments, simulator, ct));
+            }
+
+            var texts = arguments.OfType<string>().ToList();
+            NickPrefix = texts[texts.IndexOf("--nick-prefix") + 1];
+
+            // Every resource's console output (the testing builder logs it as category ChatRoom.AppHost.Resources.<name>)
+            // and Aspire's warnings go to the test output, so a failure shows what the server and the clients said.
+            appHost.Services.AddLogging(logging => logging
+                .AddProvider(new MessageSinkLoggerProvider(sink))
+                .AddFilter<MessageSinkLoggerProvider>("Aspire", LogLevel.Warning)
+                .AddFilter<MessageSinkLoggerProvider>(appHost.Environment.ApplicationName, LogLevel.Information));
 
             foreach (var name in new[] { "server", "simulator" })
             {
