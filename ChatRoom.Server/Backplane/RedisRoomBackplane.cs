@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using ChatRoom.Protocol.Events;
 using ChatRoom.Protocol.Text;
-using ChatRoom.Server.Hosting;
 using ChatRoom.Server.Options;
 using ChatRoom.Server.Rooms;
 using ChatRoom.Server.Telemetry;

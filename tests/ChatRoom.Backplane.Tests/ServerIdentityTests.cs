@@ -1,5 +1,5 @@
-using ChatRoom.Server.Hosting;
-using ChatRoom.Server.Tests.Harness;
+using ChatRoom.Server.Telemetry;
+using ChatRoom.Tests.Harness;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;

@@ -1,6 +1,4 @@
-using System.Security.Cryptography;
-
-namespace ChatRoom.Server.Hosting;
+namespace ChatRoom.Server.Telemetry;
 
 /// <summary>
 /// This server process's id: its host name and a random suffix, new at every start, so that a restarted server is
@@ -11,5 +9,7 @@ public sealed class ServerIdentity
 {
     public const string AttributeName = "chatroom.server.id";
 
-    public string Id { get; } = $"{Environment.MachineName.ToLowerInvariant()}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+    // The suffix comes from Guid.NewGuid, which the runtime draws from the OS's random source: RandomNumberGenerator would
+    // load OpenSSL's libcrypto into every server, TLS or not.
+    public string Id { get; } = $"{Environment.MachineName.ToLowerInvariant()}-{Guid.NewGuid().ToString("N")[..8]}";
 }
