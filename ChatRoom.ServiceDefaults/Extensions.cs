@@ -37,6 +37,10 @@ public static class Extensions
             http.AddServiceDiscovery();
         });
 
+        // The resilience pipeline logs every attempt of every request at Information, the OTLP exporter's included:
+        // a line per export, exported in turn. Retries and failures are Warnings, and still logged.
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+
         return builder;
     }
 
