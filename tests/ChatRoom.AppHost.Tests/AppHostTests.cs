@@ -1,4 +1,5 @@
 using ChatRoom.Protocol.Events;
+using ChatRoom.Tests.Harness;
 
 namespace ChatRoom.AppHost.Tests;
 
@@ -18,7 +19,7 @@ public sealed class AppHostTests(ChatRoomAppFixture fixture) : IClassFixture<Cha
         using var timeout = new CancellationTokenSource(TestTimeout);
         var ct = timeout.Token;
 
-        using var chat = await JoinAsync("apphost-test", ct);
+        using var chat = await JoinAsync("apphost-test");
 
         // Ask /who every second and listen to the room, until /who lists as many simulated clients as the model has
         // replicas and each of them has been heard, or the time is up; then check what was seen.
@@ -29,21 +30,11 @@ public sealed class AppHostTests(ChatRoomAppFixture fixture) : IClassFixture<Cha
         {
             if (DateTime.UtcNow - lastWho > TimeSpan.FromSeconds(1))
             {
-                await chat.SendAsync("/who");
+                await chat.SendLineAsync("/who");
                 lastWho = DateTime.UtcNow;
             }
 
-            ChatEvent? next;
-            try
-            {
-                next = await chat.ReadEventAsync(TimeSpan.FromSeconds(1), ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                break; // judged below
-            }
-
-            switch (next)
+            switch (await chat.TryReadEventAsync(TimeSpan.FromSeconds(1)))
             {
                 case { Kind: ChatEventKind.System, Code: "who", Users: { } users }:
                     simulators = users.Where(IsSimulator).ToHashSet(StringComparer.Ordinal);
@@ -64,53 +55,49 @@ public sealed class AppHostTests(ChatRoomAppFixture fixture) : IClassFixture<Cha
     [Fact]
     public async Task ServerTelemetryReachesTheOtlpEndpoint()
     {
-        using var timeout = new CancellationTokenSource(TestTimeout);
-        var ct = timeout.Token;
-
         // Some traffic of our own, so this does not depend on the simulated clients: a connection and a user (the
         // UpDownCounters chatroom.connection.count and chatroom.user.count) and one broadcast (a "process lobby" span).
-        using var chat = await JoinAsync("otlp-probe", ct);
-        await chat.SendAsync("hello from the telemetry test");
-        await chat.ExpectEventAsync(e => e is { Kind: ChatEventKind.Message, From: "otlp-probe" }, "our own message", EventTimeout, ct);
+        using var chat = await JoinAsync("otlp-probe");
+        await chat.SendLineAsync("hello from the telemetry test");
+        await chat.WaitForEventAsync(e => e is { Kind: ChatEventKind.Message, From: "otlp-probe" }, "our own message", EventTimeout);
 
         // Exported every second (OTEL_METRIC_EXPORT_INTERVAL, OTEL_BSP_SCHEDULE_DELAY set by the fixture).
-        string[] metrics = ["ChatRoom.Server", "chatroom.connection.count", "chatroom.user.count"];
-        Assert.True(await fixture.Otlp.WaitForAsync("/v1/metrics", metrics, ct),
-            $"No OTLP metrics request carried {string.Join(", ", metrics)}; received: {fixture.Otlp.Summary()}.");
+        await fixture.Otlp.WaitForAsync("metrics", TestTimeout, "ChatRoom.Server", "chatroom.connection.count", "chatroom.user.count");
 
         // A broadcast is a "process lobby" span on the ActivitySource ChatRoom.Server.
-        string[] spans = ["ChatRoom.Server", "process lobby"];
-        Assert.True(await fixture.Otlp.WaitForAsync("/v1/traces", spans, ct),
-            $"No OTLP traces request carried {string.Join(", ", spans)}; received: {fixture.Otlp.Summary()}.");
+        await fixture.Otlp.WaitForAsync("traces", TestTimeout, "ChatRoom.Server", "process lobby");
     }
 
     [Fact]
     public async Task SimulatedClientsTelemetryReachesTheOtlpEndpoint()
     {
-        using var timeout = new CancellationTokenSource(TestTimeout);
-        var ct = timeout.Token;
-
         // The headline figure of the dashboard: each bot times the round trip of its own messages.
-        string[] metrics = ["ChatRoom.Client", "chatroom.client.round_trip.duration", "chatroom.client.messages.sent"];
-        Assert.True(await fixture.Otlp.WaitForAsync("/v1/metrics", metrics, ct),
-            $"No OTLP metrics request carried {string.Join(", ", metrics)}; received: {fixture.Otlp.Summary()}.");
+        await fixture.Otlp.WaitForAsync("metrics", TestTimeout, "ChatRoom.Client", "chatroom.client.round_trip.duration", "chatroom.client.messages.sent");
 
         // A bot's message starts its trace with a "send lobby" span on the ActivitySource ChatRoom.Client.
-        string[] spans = ["ChatRoom.Client", "send lobby"];
-        Assert.True(await fixture.Otlp.WaitForAsync("/v1/traces", spans, ct),
-            $"No OTLP traces request carried {string.Join(", ", spans)}; received: {fixture.Otlp.Summary()}.");
+        await fixture.Otlp.WaitForAsync("traces", TestTimeout, "ChatRoom.Client", "send lobby");
     }
 
     /// <summary>
     /// Connects to the server's <c>tcp</c> endpoint as the testing builder exposes it (<c>tcp://localhost:port</c>; the
     /// port of Aspire's proxy is randomized in tests, so never 55555 here), switches to JSON events and joins.
     /// </summary>
-    private async Task<ChatConnection> JoinAsync(string nick, CancellationToken ct)
+    private async Task<TestChatClient> JoinAsync(string nick)
     {
         var endpoint = fixture.App.GetEndpoint("server", "tcp");
         Assert.Equal("tcp", endpoint.Scheme);
 
-        return await ChatConnection.JoinAsync(endpoint, nick, EventTimeout, ct);
+        var chat = await TestChatClient.ConnectThroughProxyAsync(endpoint, nick, EventTimeout);
+        try
+        {
+            await chat.JoinStructuredAsync(nick);
+            return chat;
+        }
+        catch
+        {
+            chat.Dispose();
+            throw;
+        }
     }
 
     private bool IsSimulator(string nick) => nick.StartsWith(fixture.NickPrefix, StringComparison.OrdinalIgnoreCase);

@@ -1,4 +1,6 @@
 using Aspire.Hosting;
+using ChatRoom.AppHost.Tests.Harness;
+using ChatRoom.Tests.Harness;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
@@ -12,7 +14,7 @@ namespace ChatRoom.AppHost.Tests;
 /// <remarks>
 /// Telemetry: with the dashboard off, the testing builder still gives every project
 /// <c>OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4317</c> (gRPC), where nothing listens. So the fixture hosts an
-/// OTLP/HTTP receiver and points both projects at it. That works because a project's environment is built by
+/// OTLP/HTTP collector (the shared OtlpSink) and points both projects at it. That works because a project's environment is built by
 /// running its environment callbacks in the order they were added, into one dictionary
 /// (Aspire.Hosting EnvironmentVariablesExecutionConfigurationGatherer): the OTLP variables come from AddProject
 /// (WithOtlpExporter), and the callback added here afterwards overwrites them.
@@ -23,8 +25,10 @@ public sealed class ChatRoomAppFixture(IMessageSink sink) : IAsyncLifetime
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     private DistributedApplication? _app;
+    private OtlpSink? _otlp;
 
-    public OtlpReceiver Otlp { get; } = new();
+    /// <summary>The OTLP/HTTP collector the server and the simulated clients export to.</summary>
+    public OtlpSink Otlp => _otlp ?? throw new InvalidOperationException("The OTLP collector did not start.");
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The application did not start.");
 
@@ -38,6 +42,8 @@ public sealed class ChatRoomAppFixture(IMessageSink sink) : IAsyncLifetime
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         var ct = timeout.Token;
+        _otlp = await OtlpSink.StartAsync();
+        var otlpEndpoint = _otlp.Endpoint.ToString().TrimEnd('/');
 
         // Runs AppHost.cs up to builder.Build(): every resource is in the model when this returns.
         var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ChatRoom_AppHost>(ct);
@@ -66,7 +72,7 @@ public sealed class ChatRoomAppFixture(IMessageSink sink) : IAsyncLifetime
             {
                 appHost.CreateResourceBuilder<ProjectResource>(name).WithEnvironment(context =>
                 {
-                    context.EnvironmentVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = Otlp.Endpoint;
+                    context.EnvironmentVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlpEndpoint;
                     context.EnvironmentVariables["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
                     context.EnvironmentVariables["OTEL_METRIC_EXPORT_INTERVAL"] = "1000";
                     context.EnvironmentVariables["OTEL_BSP_SCHEDULE_DELAY"] = "1000";
@@ -101,6 +107,9 @@ public sealed class ChatRoomAppFixture(IMessageSink sink) : IAsyncLifetime
             await _app.DisposeAsync();
         }
 
-        Otlp.Dispose();
+        if (_otlp is not null)
+        {
+            await _otlp.DisposeAsync();
+        }
     }
 }

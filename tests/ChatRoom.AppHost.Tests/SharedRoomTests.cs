@@ -1,5 +1,7 @@
 using Aspire.Hosting;
+using ChatRoom.AppHost.Tests.Harness;
 using ChatRoom.Protocol.Events;
+using ChatRoom.Tests.Harness;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Xunit.Abstractions;
 
@@ -33,27 +35,25 @@ public sealed class SharedRoomTests(ITestOutputHelper output, RedisImage redis) 
 
         // Clients through the one proxied port, whichever replica each lands on, are in one room.
         var endpoint = app.GetEndpoint("server", "tcp");
-        var clients = new List<ChatConnection>();
+        var clients = new List<TestChatClient>();
         try
         {
             for (var i = 0; i < Clients; i++)
             {
-                var client = await ChatConnection.ConnectAsync(endpoint, ct);
+                var client = await TestChatClient.ConnectThroughProxyAsync(endpoint, $"scaled{i}", EventTimeout);
                 clients.Add(client);
-                await client.SendAsync("/json");
-                await client.SendAsync($"scaled{i}");
-                await client.ExpectEventAsync(e => e is { Kind: ChatEventKind.Join } && e.From == $"scaled{i}", $"the join of scaled{i}", EventTimeout, ct);
+                await client.JoinStructuredAsync($"scaled{i}");
             }
 
-            await clients[0].SendAsync("heard on every server");
+            await clients[0].SendLineAsync("heard on every server");
             foreach (var client in clients)
             {
-                await client.ExpectEventAsync(e => e is { Kind: ChatEventKind.Message, From: "scaled0", Text: "heard on every server" },
-                    "scaled0's line", EventTimeout, ct);
+                await client.WaitForEventAsync(e => e is { Kind: ChatEventKind.Message, From: "scaled0", Text: "heard on every server" },
+                    "scaled0's line", EventTimeout);
             }
 
-            await clients[^1].SendAsync("/who");
-            var who = await clients[^1].ExpectEventAsync(e => e is { Kind: ChatEventKind.System, Code: WhoReply.Code }, "the /who answer", EventTimeout, ct);
+            await clients[^1].SendLineAsync("/who");
+            var who = await clients[^1].WaitForEventAsync(e => e is { Kind: ChatEventKind.System, Code: WhoReply.Code }, "the /who answer", EventTimeout);
             Assert.Superset(Enumerable.Range(0, Clients).Select(i => $"scaled{i}").ToHashSet(), who.Users!.ToHashSet());
         }
         finally

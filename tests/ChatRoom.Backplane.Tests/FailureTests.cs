@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using ChatRoom.Backplane.Tests.Harness;
-using ChatRoom.Server.Tests.Harness;
+using ChatRoom.Tests.Harness;
 
 namespace ChatRoom.Backplane.Tests;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using ChatRoom.Backplane.Tests.Harness;
 using ChatRoom.Protocol.Events;
-using ChatRoom.Server.Tests.Harness;
+using ChatRoom.Tests.Harness;
 
 namespace ChatRoom.Backplane.Tests;
 

@@ -1,5 +1,4 @@
-using ChatRoom.Client.Tests.Harness;
-using ChatRoom.Server.Tests.Harness;
+using ChatRoom.Tests.Harness;
 
 namespace ChatRoom.Client.Tests;
 

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
-using ChatRoom.Client.Tests.Harness;
-using ChatRoom.Server.Tests.Harness;
+using ChatRoom.Tests.Harness;
 
 namespace ChatRoom.Client.Tests;
 

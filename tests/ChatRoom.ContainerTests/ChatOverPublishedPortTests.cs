@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using ChatRoom.ContainerTests.Infrastructure;
+using ChatRoom.ContainerTests.Harness;
+using ChatRoom.Tests.Harness;
 
 namespace ChatRoom.ContainerTests;
 
@@ -29,31 +30,31 @@ public sealed class ChatOverPublishedPortTests(ChatServerFixture fixture)
         }
 
         // And 127.0.0.1 itself, not a name the test environment resolves, reaches the server: it asks for a nickname.
-        await using var client = await LineClient.ConnectAsync(IPAddress.Loopback.ToString(), Port);
-        await client.ExpectAsync(line => line == "NICK", "the NICK prompt");
+        await using var client = await TestChatClient.ConnectAsync(IPAddress.Loopback.ToString(), Port, "loopback");
+        await client.WaitForLineAsync(line => line == "NICK", "the NICK prompt");
     }
 
     [SkippableFact]
     public async Task SeveralClientsJoinAndEveryoneSeesEachJoinInOrder()
     {
         var nicks = Enumerable.Range(1, 4).Select(i => NewNick($"join{i}")).ToArray();
-        await using var first = await LineClient.JoinAsync(Host, Port, nicks[0]);
-        var others = new List<LineClient>();
+        await using var first = await TestChatClient.ConnectAndJoinAsync(Host, Port, nicks[0]);
+        var others = new List<TestChatClient>();
         try
         {
             foreach (var nick in nicks[1..])
             {
-                others.Add(await LineClient.JoinAsync(Host, Port, nick));
+                others.Add(await TestChatClient.ConnectAndJoinAsync(Host, Port, nick));
             }
 
             // The first one sees the others join, in the order they joined.
             foreach (var nick in nicks[1..])
             {
-                await first.ExpectAsync(line => line == $"{nick} joined the chat!", $"{nick}'s join");
+                await first.WaitForLineAsync(line => line == $"{nick} joined the chat!", $"{nick}'s join");
             }
 
-            await first.SendAsync("/who");
-            var who = await first.ExpectAsync(line => line.StartsWith("Users here (", StringComparison.Ordinal), "the /who reply");
+            await first.SendLineAsync("/who");
+            var who = await first.WaitForLineAsync(line => line.StartsWith("Users here (", StringComparison.Ordinal), "the /who reply");
             var listed = who[(who.IndexOf(':', StringComparison.Ordinal) + 1)..].Split(',', StringSplitOptions.TrimEntries);
             Assert.Equal(nicks, listed.Where(nicks.Contains));
         }
@@ -71,12 +72,12 @@ public sealed class ChatOverPublishedPortTests(ChatServerFixture fixture)
     {
         const int perSender = 15;
         var nicks = Enumerable.Range(1, 3).Select(i => NewNick($"order{i}")).ToArray();
-        var clients = new List<LineClient>();
+        var clients = new List<TestChatClient>();
         try
         {
             foreach (var nick in nicks)
             {
-                clients.Add(await LineClient.JoinAsync(Host, Port, nick));
+                clients.Add(await TestChatClient.ConnectAndJoinAsync(Host, Port, nick));
             }
 
             // Everyone sends at once, so the senders' lines interleave at the server.
@@ -84,7 +85,7 @@ public sealed class ChatOverPublishedPortTests(ChatServerFixture fixture)
             {
                 for (var i = 0; i < perSender; i++)
                 {
-                    await client.SendAsync($"m{i}");
+                    await client.SendLineAsync($"m{i}");
                 }
             }));
 
@@ -116,15 +117,15 @@ public sealed class ChatOverPublishedPortTests(ChatServerFixture fixture)
     public async Task PrivateMessageReachesOnlyItsTarget()
     {
         var (aliceNick, bobNick, carolNick) = (NewNick("alice"), NewNick("bob"), NewNick("carol"));
-        await using var alice = await LineClient.JoinAsync(Host, Port, aliceNick);
-        await using var bob = await LineClient.JoinAsync(Host, Port, bobNick);
-        await using var carol = await LineClient.JoinAsync(Host, Port, carolNick);
+        await using var alice = await TestChatClient.ConnectAndJoinAsync(Host, Port, aliceNick);
+        await using var bob = await TestChatClient.ConnectAndJoinAsync(Host, Port, bobNick);
+        await using var carol = await TestChatClient.ConnectAndJoinAsync(Host, Port, carolNick);
 
-        await alice.SendAsync($"/msg {bobNick} just between us");
-        await alice.SendAsync("public after");
+        await alice.SendLineAsync($"/msg {bobNick} just between us");
+        await alice.SendLineAsync("public after");
 
-        await bob.ExpectAsync(line => line == $"[private] {aliceNick}: just between us", "the private message");
-        await alice.ExpectAsync(line => line == $"[private to {bobNick}] just between us", "the sender's copy");
+        await bob.WaitForLineAsync(line => line == $"[private] {aliceNick}: just between us", "the private message");
+        await alice.WaitForLineAsync(line => line == $"[private to {bobNick}] just between us", "the sender's copy");
 
         // Carol gets the public line that followed, and nothing of the private one before it.
         var carolSaw = await carol.ReadUntilAsync(line => line == $"{aliceNick}: public after", "the public line");
@@ -135,42 +136,42 @@ public sealed class ChatOverPublishedPortTests(ChatServerFixture fixture)
     public async Task DroppingTheConnectionIsAnnouncedAsLeaving()
     {
         var (stayNick, dropNick, quitNick) = (NewNick("stay"), NewNick("drop"), NewNick("quit"));
-        await using var stay = await LineClient.JoinAsync(Host, Port, stayNick);
-        var drop = await LineClient.JoinAsync(Host, Port, dropNick);
-        var quit = await LineClient.JoinAsync(Host, Port, quitNick);
+        await using var stay = await TestChatClient.ConnectAndJoinAsync(Host, Port, stayNick);
+        var drop = await TestChatClient.ConnectAndJoinAsync(Host, Port, dropNick);
+        var quit = await TestChatClient.ConnectAndJoinAsync(Host, Port, quitNick);
 
         await drop.DisposeAsync(); // no /quit: the socket just closes
-        await stay.ExpectAsync(line => line == $"{dropNick} left the chat!", "the dropped client's leave");
+        await stay.WaitForLineAsync(line => line == $"{dropNick} left the chat!", "the dropped client's leave");
 
-        await quit.SendAsync("/quit bye");
-        var beforeClose = await quit.ReadToEndAsync(LineClient.DefaultTimeout); // the server closes the connection
+        await quit.SendLineAsync("/quit bye");
+        var beforeClose = await quit.ReadToEndAsync(TestChatClient.DefaultTimeout); // the server closes the connection
         Assert.DoesNotContain(beforeClose, line => line.StartsWith("ERR", StringComparison.Ordinal));
         await quit.DisposeAsync();
-        await stay.ExpectAsync(line => line == $"{quitNick} left the chat!", "the quitting client's leave");
+        await stay.WaitForLineAsync(line => line == $"{quitNick} left the chat!", "the quitting client's leave");
     }
 
     [SkippableFact]
     public async Task BadInputIsRefusedAndNeverReachesTheOthers()
     {
         var (senderNick, readerNick) = (NewNick("bad"), NewNick("reader"));
-        await using var sender = await LineClient.JoinAsync(Host, Port, senderNick);
-        await using var reader = await LineClient.JoinAsync(Host, Port, readerNick);
+        await using var sender = await TestChatClient.ConnectAndJoinAsync(Host, Port, senderNick);
+        await using var reader = await TestChatClient.ConnectAndJoinAsync(Host, Port, readerNick);
 
-        await sender.SendAsync(new string('x', 5000));
-        await sender.ExpectAsync(line => line == "ERR line is longer than 4096 bytes", "the line-too-long error");
+        await sender.SendLineAsync(new string('x', 5000));
+        await sender.WaitForLineAsync(line => line == "ERR line is longer than 4096 bytes", "the line-too-long error");
 
-        await sender.SendRawAsync([0xFF, 0xFE, (byte)'\n']);
-        await sender.ExpectAsync(line => line == "ERR line is not valid UTF-8", "the invalid UTF-8 error");
+        await sender.SendRawAsync(new byte[] { 0xFF, 0xFE, (byte)'\n' });
+        await sender.WaitForLineAsync(line => line == "ERR line is not valid UTF-8", "the invalid UTF-8 error");
 
-        await sender.SendAsync("\u001b[31mred");
-        await sender.ExpectAsync(line => line == "ERR line contains control characters", "the control character error");
+        await sender.SendLineAsync("\u001b[31mred");
+        await sender.WaitForLineAsync(line => line == "ERR line contains control characters", "the control character error");
 
-        await sender.SendAsync("/nosuchcommand");
-        await sender.ExpectAsync(line => line.StartsWith("ERR unknown command", StringComparison.Ordinal), "the unknown command error");
+        await sender.SendLineAsync("/nosuchcommand");
+        await sender.WaitForLineAsync(line => line.StartsWith("ERR unknown command", StringComparison.Ordinal), "the unknown command error");
 
         // The connection carries on, and the reader saw only the good line.
-        await sender.SendAsync("still here");
-        await sender.ExpectAsync(line => line == $"{senderNick}: still here", "its own good line");
+        await sender.SendLineAsync("still here");
+        await sender.WaitForLineAsync(line => line == $"{senderNick}: still here", "its own good line");
         var readerSaw = await reader.ReadUntilAsync(line => line == $"{senderNick}: still here", "the good line");
         Assert.DoesNotContain(readerSaw, line => line.Contains("xxxx", StringComparison.Ordinal) || line.Contains("31mred", StringComparison.Ordinal) || line.StartsWith("ERR", StringComparison.Ordinal));
     }
@@ -179,16 +180,16 @@ public sealed class ChatOverPublishedPortTests(ChatServerFixture fixture)
     public async Task RefusedNicknameIsAskedForAgain()
     {
         var taken = NewNick("taken");
-        await using var holder = await LineClient.JoinAsync(Host, Port, taken);
-        await using var newcomer = await LineClient.ConnectAsync(Host, Port);
+        await using var holder = await TestChatClient.ConnectAndJoinAsync(Host, Port, taken);
+        await using var newcomer = await TestChatClient.ConnectAsync(Host, Port, "newcomer");
 
-        await newcomer.ExpectAsync(line => line == "NICK", "the NICK prompt");
-        await newcomer.SendAsync("bad nick");
-        await newcomer.ExpectAsync(line => line.StartsWith("ERR ", StringComparison.Ordinal), "the refusal of a nickname with a space");
-        await newcomer.ExpectAsync(line => line == "NICK", "the prompt again");
-        await newcomer.SendAsync(taken.ToUpperInvariant());
-        await newcomer.ExpectAsync(line => line == $"ERR nickname '{taken.ToUpperInvariant()}' is already in use", "the in-use refusal");
-        await newcomer.ExpectAsync(line => line == "NICK", "the prompt again");
+        await newcomer.WaitForLineAsync(line => line == "NICK", "the NICK prompt");
+        await newcomer.SendLineAsync("bad nick");
+        await newcomer.WaitForLineAsync(line => line.StartsWith("ERR ", StringComparison.Ordinal), "the refusal of a nickname with a space");
+        await newcomer.WaitForLineAsync(line => line == "NICK", "the prompt again");
+        await newcomer.SendLineAsync(taken.ToUpperInvariant());
+        await newcomer.WaitForLineAsync(line => line == $"ERR nickname '{taken.ToUpperInvariant()}' is already in use", "the in-use refusal");
+        await newcomer.WaitForLineAsync(line => line == "NICK", "the prompt again");
     }
 
     [SkippableFact]
@@ -205,15 +206,15 @@ public sealed class ChatOverPublishedPortTests(ChatServerFixture fixture)
     }
 
     /// <summary>Reads until <paramref name="count"/> messages of the given senders arrived; returns them in arrival order.</summary>
-    private static async Task<List<string>> CollectMessagesAsync(LineClient client, string[] senders, int count)
+    private static async Task<List<string>> CollectMessagesAsync(TestChatClient client, string[] senders, int count)
     {
         var messages = new List<string>();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (messages.Count < count)
         {
             var left = deadline - DateTime.UtcNow;
-            var line = await client.ReadLineAsync(left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1))
-                       ?? throw new EndOfStreamException($"{client.Nick}: closed after {messages.Count} of {count} messages");
+            var line = await client.TryReadLineAsync(left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1))
+                       ?? throw new TimeoutException($"{client.Label}: {messages.Count} of {count} messages within 20 s");
             if (senders.Any(nick => line.StartsWith($"{nick}: ", StringComparison.Ordinal)))
             {
                 messages.Add(line);

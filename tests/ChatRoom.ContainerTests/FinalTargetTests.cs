@@ -1,5 +1,6 @@
 using System.Formats.Tar;
-using ChatRoom.ContainerTests.Infrastructure;
+using ChatRoom.ContainerTests.Harness;
+using ChatRoom.Tests.Harness;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using DotNet.Testcontainers.Containers;
@@ -34,10 +35,10 @@ public sealed class FinalTargetTests(ChatServerFixture fixture, ITestOutputHelpe
             Assert.DoesNotContain(files, file => file.EndsWith(".dll", StringComparison.Ordinal));
 
             var port = server.GetMappedPublicPort(ChatServerFixture.ChatPort);
-            await using var alice = await LineClient.JoinAsync(server.Hostname, port, "alice");
-            await using var bob = await LineClient.JoinAsync(server.Hostname, port, "bob");
-            await alice.SendAsync("compiled ahead of time");
-            await bob.ExpectAsync(line => line == "alice: compiled ahead of time", "alice's line");
+            await using var alice = await TestChatClient.ConnectAndJoinAsync(server.Hostname, port, "alice");
+            await using var bob = await TestChatClient.ConnectAndJoinAsync(server.Hostname, port, "bob");
+            await alice.SendLineAsync("compiled ahead of time");
+            await bob.WaitForLineAsync(line => line == "alice: compiled ahead of time", "alice's line");
         }
         finally
         {

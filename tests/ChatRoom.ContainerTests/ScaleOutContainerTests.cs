@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using ChatRoom.ContainerTests.Infrastructure;
+using ChatRoom.ContainerTests.Harness;
+using ChatRoom.Tests.Harness;
 using DotNet.Testcontainers.Containers;
 using Xunit.Abstractions;
 
@@ -28,16 +29,16 @@ public sealed class ScaleOutContainerTests(ChatServerFixture fixture, ITestOutpu
         {
             await using var alice = await JoinWhenLinkedAsync(first, "alice" + id);
             await using var bob = await JoinWhenLinkedAsync(second, "bob" + id);
-            await alice.ExpectAsync(line => line == $"bob{id} joined the chat!", "bob, on the other server, joining");
+            await alice.WaitForLineAsync(line => line == $"bob{id} joined the chat!", "bob, on the other server, joining");
 
-            await alice.SendAsync("hello from the first server");
-            await bob.ExpectAsync(line => line == $"alice{id}: hello from the first server", "alice's line on the second server");
-            await bob.SendAsync("/who");
-            await bob.ExpectAsync(line => line == $"Users here (2): alice{id}, bob{id}", "/who listing both servers' users");
+            await alice.SendLineAsync("hello from the first server");
+            await bob.WaitForLineAsync(line => line == $"alice{id}: hello from the first server", "alice's line on the second server");
+            await bob.SendLineAsync("/who");
+            await bob.WaitForLineAsync(line => line == $"Users here (2): alice{id}, bob{id}", "/who listing both servers' users");
 
             await fixture.Docker.Containers.KillContainerAsync(second.Id, new() { Signal = "SIGKILL" }, cts.Token);
             var killed = Stopwatch.StartNew();
-            await alice.ExpectAsync(line => line == $"bob{id} left the chat!", "bob announced as left", AnnouncedWithin + TimeSpan.FromSeconds(5));
+            await alice.WaitForLineAsync(line => line == $"bob{id} left the chat!", "bob announced as left", AnnouncedWithin + TimeSpan.FromSeconds(5));
             output.WriteLine($"the killed server's user was announced as left {killed.Elapsed.TotalSeconds:0.0} s after SIGKILL");
             Assert.InRange(killed.Elapsed, TimeSpan.Zero, AnnouncedWithin);
         }
@@ -50,7 +51,7 @@ public sealed class ScaleOutContainerTests(ChatServerFixture fixture, ITestOutpu
     }
 
     /// <summary>Joins once the server reads the room's stream (until then a newcomer is told the room is unavailable).</summary>
-    private static async Task<LineClient> JoinWhenLinkedAsync(IContainer server, string nick)
+    private static async Task<TestChatClient> JoinWhenLinkedAsync(IContainer server, string nick)
     {
         var waited = Stopwatch.StartNew();
         while (!(await server.GetLogsAsync()).Stdout.Contains("reads the room's stream", StringComparison.Ordinal))
@@ -59,6 +60,6 @@ public sealed class ScaleOutContainerTests(ChatServerFixture fixture, ITestOutpu
             await Task.Delay(200);
         }
 
-        return await LineClient.JoinAsync(server.Hostname, server.GetMappedPublicPort(ChatServerFixture.ChatPort), nick);
+        return await TestChatClient.ConnectAndJoinAsync(server.Hostname, server.GetMappedPublicPort(ChatServerFixture.ChatPort), nick);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using ChatRoom.ContainerTests.Infrastructure;
+using ChatRoom.ContainerTests.Harness;
+using ChatRoom.Tests.Harness;
 using Docker.DotNet.Models;
 using DotNet.Testcontainers.Containers;
 using Xunit.Abstractions;
@@ -100,7 +101,7 @@ public sealed class ServerImageTests(ChatServerFixture fixture, ITestOutputHelpe
         try
         {
             var port = server.GetMappedPublicPort(ChatServerFixture.ChatPort);
-            await using var client = await LineClient.JoinAsync(server.Hostname, port, "stopwatcher");
+            await using var client = await TestChatClient.ConnectAndJoinAsync(server.Hostname, port, "stopwatcher");
 
             // What `docker stop` does: SIGTERM, then SIGKILL after the grace period (10 s) if the process is still there.
             var stopwatch = Stopwatch.StartNew();
@@ -162,12 +163,12 @@ public sealed class ServerImageTests(ChatServerFixture fixture, ITestOutputHelpe
     private static async Task<(int Connection, string? Line)?> FirstRefusalAsync(IContainer server, int count)
     {
         var port = server.GetMappedPublicPort(ChatServerFixture.ChatPort);
-        var open = new List<LineClient>();
+        var open = new List<TestChatClient>();
         try
         {
             for (var i = 0; i < count; i++)
             {
-                var client = await LineClient.ConnectAsync(server.Hostname, port);
+                var client = await TestChatClient.ConnectAsync(server.Hostname, port, $"connection {i + 1}");
                 open.Add(client);
                 var first = await client.ReadLineAsync();
                 if (first != "NICK")

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
-using ChatRoom.ContainerTests.Infrastructure;
+using ChatRoom.ContainerTests.Harness;
+using ChatRoom.Tests.Harness;
 
 namespace ChatRoom.ContainerTests;
 
@@ -15,7 +16,7 @@ public sealed partial class SimulatorContainerTests(ChatServerFixture fixture)
     {
         var prefix = "sim" + Guid.NewGuid().ToString("N")[..4];
         var simulatorLine = SimulatorLine(prefix);
-        await using var observer = await LineClient.JoinAsync(
+        await using var observer = await TestChatClient.ConnectAndJoinAsync(
             fixture.Server.Hostname, fixture.Server.GetMappedPublicPort(ChatServerFixture.ChatPort), "observer-" + prefix);
 
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3)); // includes building the client image once
@@ -26,21 +27,21 @@ public sealed partial class SimulatorContainerTests(ChatServerFixture fixture)
             string joined;
             try
             {
-                joined = await observer.ExpectAsync(line => simulatorLine.Match(line) is { Success: true, Groups: var g } && g["what"].Value == " joined the chat!",
+                joined = await observer.WaitForLineAsync(line => simulatorLine.Match(line) is { Success: true, Groups: var g } && g["what"].Value == " joined the chat!",
                     $"a {prefix}* nick joining", timeout);
             }
-            catch (Exception e) when (e is TimeoutException or EndOfStreamException)
+            catch (Xunit.Sdk.XunitException e)
             {
                 throw new TimeoutException(e.Message + await fixture.DescribeAsync(simulator), e);
             }
 
             var nick = simulatorLine.Match(joined).Groups["nick"].Value;
-            var said = await observer.ReadUntilAsync(line => line.StartsWith($"{nick}: ", StringComparison.Ordinal), $"a message from {nick}", timeout);
-            Assert.Matches(@"^\S+: \S", said[^1]);
+            var said = await observer.WaitForLineAsync(line => line.StartsWith($"{nick}: ", StringComparison.Ordinal), $"a message from {nick}", timeout);
+            Assert.Matches(@"^\S+: \S", said);
 
             // Removing the container drops its connection: the others see it leave.
             await fixture.RemoveAsync(simulator);
-            await observer.ExpectAsync(line => line == $"{nick} left the chat!", $"{nick} leaving", timeout);
+            await observer.WaitForLineAsync(line => line == $"{nick} left the chat!", $"{nick} leaving", timeout);
         }
         finally
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using ChatRoom.ContainerTests.Infrastructure;
+using ChatRoom.ContainerTests.Harness;
+using ChatRoom.Tests.Harness;
 using Docker.DotNet.Models;
 using Xunit.Abstractions;
 
@@ -22,14 +23,14 @@ public sealed class VanishedPeerTests(ChatServerFixture fixture, ITestOutputHelp
     public async Task PeerCutOffTheNetworkIsAnnouncedAsGoneWithinTheKeepAliveBound(bool busyRoom)
     {
         var prefix = "gone" + Guid.NewGuid().ToString("N")[..4];
-        await using var observer = await LineClient.JoinAsync(
+        await using var observer = await TestChatClient.ConnectAndJoinAsync(
             fixture.Server.Hostname, fixture.Server.GetMappedPublicPort(ChatServerFixture.ChatPort), "watch-" + prefix);
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3)); // includes building the client image once
         // An interval of an hour: the bot joins and then stays silent, so only the server ever sends to it.
         var peer = await fixture.StartSimulatorAsync(prefix, cts.Token, interval: "1h");
         try
         {
-            var joined = await observer.ExpectAsync(line => line.StartsWith(prefix, StringComparison.Ordinal) && line.EndsWith(" joined the chat!", StringComparison.Ordinal),
+            var joined = await observer.WaitForLineAsync(line => line.StartsWith(prefix, StringComparison.Ordinal) && line.EndsWith(" joined the chat!", StringComparison.Ordinal),
                 $"a {prefix}* nick joining", TimeSpan.FromSeconds(60));
             var nick = joined[..joined.IndexOf(' ', StringComparison.Ordinal)];
 
@@ -39,7 +40,7 @@ public sealed class VanishedPeerTests(ChatServerFixture fixture, ITestOutputHelp
             using var chatter = new CancellationTokenSource();
             var talking = busyRoom ? TalkAsync(observer, chatter.Token) : Task.CompletedTask;
 
-            await observer.ExpectAsync(line => line == $"{nick} left the chat!", $"{nick} announced as gone", DetectionBound + TimeSpan.FromSeconds(5));
+            await observer.WaitForLineAsync(line => line == $"{nick} left the chat!", $"{nick} announced as gone", DetectionBound + TimeSpan.FromSeconds(5));
             var detected = cut.Elapsed;
             await chatter.CancelAsync();
             await talking;
@@ -53,13 +54,13 @@ public sealed class VanishedPeerTests(ChatServerFixture fixture, ITestOutputHelp
     }
 
     /// <summary>A line every 200 ms, so the server always has broadcasts in flight to the vanished peer.</summary>
-    private static async Task TalkAsync(LineClient observer, CancellationToken ct)
+    private static async Task TalkAsync(TestChatClient observer, CancellationToken ct)
     {
         try
         {
             for (var i = 0; !ct.IsCancellationRequested; i++)
             {
-                await observer.SendAsync($"still talking {i}");
+                await observer.SendLineAsync($"still talking {i}");
                 await Task.Delay(200, ct);
             }
         }

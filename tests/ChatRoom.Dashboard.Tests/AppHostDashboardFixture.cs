@@ -1,4 +1,4 @@
-using ChatRoom.Dashboard.Tests.Infrastructure;
+using ChatRoom.Dashboard.Tests.Harness;
 using Xunit.Abstractions;
 
 namespace ChatRoom.Dashboard.Tests;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using ChatRoom.AppHost.Tests;
-using ChatRoom.Dashboard.Tests.Infrastructure;
+using ChatRoom.Dashboard.Tests.Harness;
 using ChatRoom.Protocol.Events;
+using ChatRoom.Tests.Harness;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -88,17 +88,17 @@ public sealed partial class AppHostDashboardTests(AppHostDashboardFixture fixtur
     [SkippableFact]
     public async Task SayPostsTheTextToTheRoomAsTheDashboardUserAndWhoListsWhoIsThere()
     {
-        using var timeout = new CancellationTokenSource(ChatTimeout);
         var nick = $"watcher{Random.Shared.Next(1000, 10000)}";
-        using var watcher = await ChatConnection.JoinAsync(new Uri($"tcp://127.0.0.1:{fixture.AppHost.ChatPort}"), nick, ChatTimeout, timeout.Token);
+        using var watcher = await TestChatClient.ConnectThroughProxyAsync(new Uri($"tcp://127.0.0.1:{fixture.AppHost.ChatPort}"), nick, ChatTimeout);
+        await watcher.JoinStructuredAsync(nick);
 
         var dashboard = await fixture.OpenDashboardAsync();
         var server = dashboard.ResourceRow("server");
         await server.GetByLabel("Post a line to the room as the user 'dashboard'.").ClickAsync();
         await dashboard.Page.Locator("#interactions-input-dialog fluent-text-input input").FillAsync("hello from the browser");
         await dashboard.DialogButton("Say").ClickAsync();
-        await watcher.ExpectEventAsync(e => e is { Kind: ChatEventKind.Message, From: "dashboard", Text: "hello from the browser" },
-            "the dashboard's line", ChatTimeout, timeout.Token);
+        await watcher.WaitForEventAsync(e => e is { Kind: ChatEventKind.Message, From: "dashboard", Text: "hello from the browser" },
+            "the dashboard's line", ChatTimeout);
 
         // The answer opens at once, one nickname a line: the watcher and every simulator, not the dashboard itself.
         await server.GetByLabel("Show who is in the room (the answer to /who).").ClickAsync();

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using ChatRoom.Dashboard.Tests.Infrastructure;
+using ChatRoom.Dashboard.Tests.Harness;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using ChatRoom.Protocol.Commands;
-using ChatRoom.Protocol.Tests.Support;
+using ChatRoom.Protocol.Tests.Harness;
 
 namespace ChatRoom.Protocol.Tests;
 

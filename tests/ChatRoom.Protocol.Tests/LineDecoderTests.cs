@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 using ChatRoom.Protocol.Events;
-using ChatRoom.Protocol.Tests.Support;
+using ChatRoom.Protocol.Tests.Harness;
 using ChatRoom.Protocol.Text;
 
 namespace ChatRoom.Protocol.Tests;

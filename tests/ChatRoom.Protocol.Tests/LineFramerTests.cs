@@ -1,5 +1,5 @@
 using System.Buffers;
-using ChatRoom.Protocol.Tests.Support;
+using ChatRoom.Protocol.Tests.Harness;
 
 namespace ChatRoom.Protocol.Tests;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using ChatRoom.Protocol.Tests.Support;
+using ChatRoom.Protocol.Tests.Harness;
 using ChatRoom.Protocol.Text;
 
 namespace ChatRoom.Protocol.Tests;

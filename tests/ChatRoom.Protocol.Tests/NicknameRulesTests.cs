@@ -1,4 +1,4 @@
-using ChatRoom.Protocol.Tests.Support;
+using ChatRoom.Protocol.Tests.Harness;
 using ChatRoom.Protocol.Text;
 
 namespace ChatRoom.Protocol.Tests;

@@ -4,7 +4,7 @@ using ChatRoom.Protocol.Events;
 using ChatRoom.Protocol.Text;
 using ChatRoom.Server.Connections;
 using ChatRoom.Server.Memory;
-using ChatRoom.Server.Tests.Harness;
+using ChatRoom.Tests.Harness;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatRoom.Server.Tests;

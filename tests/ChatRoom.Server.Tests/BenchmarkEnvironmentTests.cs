@@ -1,6 +1,6 @@
 using System.Text;
 using ChatRoom.Server.Connections;
-using ChatRoom.Server.Tests.Harness;
+using ChatRoom.Tests.Harness;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatRoom.Server.Tests;

@@ -5,6 +5,7 @@ using ChatRoom.Server.Commands;
 using ChatRoom.Server.Rooms;
 using ChatRoom.Server.Telemetry;
 using ChatRoom.Server.Tests.Harness;
+using ChatRoom.Tests.Harness;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,4 +1,4 @@
-using ChatRoom.Server.Tests.Harness;
+using ChatRoom.Tests.Harness;
 
 namespace ChatRoom.Server.Tests;
 

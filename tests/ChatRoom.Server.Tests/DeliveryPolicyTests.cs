@@ -5,7 +5,7 @@ using System.Text;
 using System.Threading.Channels;
 using ChatRoom.Protocol.Events;
 using ChatRoom.Server.Rooms;
-using ChatRoom.Server.Tests.Harness;
+using ChatRoom.Tests.Harness;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatRoom.Server.Tests;

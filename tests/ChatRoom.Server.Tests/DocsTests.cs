@@ -9,7 +9,7 @@ using ChatRoom.Protocol.Events;
 using ChatRoom.Server.Options;
 using ChatRoom.Server.Sessions;
 using ChatRoom.Server.Telemetry;
-using ChatRoom.Server.Tests.Harness;
+using ChatRoom.Tests.Harness;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,5 @@
 using ChatRoom.Protocol.Events;
-using ChatRoom.Server.Tests.Harness;
+using ChatRoom.Tests.Harness;
 
 namespace ChatRoom.Server.Tests;
 

@@ -3,6 +3,7 @@ using ChatRoom.Protocol.Events;
 using ChatRoom.Server.Rooms;
 using ChatRoom.Server.Telemetry;
 using ChatRoom.Server.Tests.Harness;
+using ChatRoom.Tests.Harness;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatRoom.Server.Tests;

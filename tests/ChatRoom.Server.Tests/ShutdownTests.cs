@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using ChatRoom.Protocol.Events;
 using ChatRoom.Server.Rooms;
-using ChatRoom.Server.Tests.Harness;
+using ChatRoom.Tests.Harness;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatRoom.Server.Tests;

@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text;
 using ChatRoom.Protocol.Events;
-using ChatRoom.Server.Tests.Harness;
+using ChatRoom.Tests.Harness;
 
 namespace ChatRoom.Server.Tests;
 

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using ChatRoom.Server.Memory;
-using ChatRoom.Server.Tests.Harness;
+using ChatRoom.Tests.Harness;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 

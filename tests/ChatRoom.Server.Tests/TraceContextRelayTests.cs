@@ -1,6 +1,6 @@
 using System.Text;
 using ChatRoom.Protocol.Events;
-using ChatRoom.Server.Tests.Harness;
+using ChatRoom.Tests.Harness;
 
 namespace ChatRoom.Server.Tests;
 

@@ -5,8 +5,8 @@ using ChatRoom.Client.Connection;
 using ChatRoom.Client.Hosting;
 using ChatRoom.Client.Telemetry;
 using ChatRoom.Protocol.Events;
-using ChatRoom.Server.Tests.Harness;
 using ChatRoom.Telemetry.Tests.Harness;
+using ChatRoom.Tests.Harness;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using ChatRoom.Server.Hosting;
-using ChatRoom.Server.Tests.Harness;
-using ChatRoom.Telemetry.Tests.Harness;
+using ChatRoom.Tests.Harness;
 using Microsoft.AspNetCore.Builder;
 
 namespace ChatRoom.Telemetry.Tests;

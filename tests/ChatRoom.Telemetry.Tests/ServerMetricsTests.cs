@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
-using ChatRoom.Server.Tests.Harness;
 using ChatRoom.Telemetry.Tests.Harness;
+using ChatRoom.Tests.Harness;
 using OpenTelemetry.Metrics;
 
 namespace ChatRoom.Telemetry.Tests;

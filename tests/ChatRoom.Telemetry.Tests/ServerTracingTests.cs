@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using ChatRoom.Protocol.Events;
-using ChatRoom.Server.Tests.Harness;
 using ChatRoom.Telemetry.Tests.Harness;
+using ChatRoom.Tests.Harness;
 
 namespace ChatRoom.Telemetry.Tests;
 

@@ -1,8 +1,0 @@
-namespace ChatRoom.ContainerTests.Infrastructure;
-
-/// <summary>Every container test shares one <see cref="ChatServerFixture"/>: one image build and one server per run.</summary>
-[CollectionDefinition(Name)]
-public sealed class ChatServerCollectionDefinition : ICollectionFixture<ChatServerFixture>
-{
-    public const string Name = "chat server container";
-}
