@@ -13,14 +13,14 @@ namespace ChatRoom.Server.Tests;
 /// Every port is under a limit: the TLS chat port is admitted before its TLS handshake, within one deadline for TLS
 /// and the nickname together, and the health port has its own small cap and short timeouts.
 /// </summary>
-public sealed class PortLimitTests : IClassFixture<TlsTests.SelfSignedCertificate>
+public sealed class PortLimitTests : IClassFixture<SelfSignedCertificate>
 {
     // Beyond every bound below: a connection still open then was never going to be closed.
     private static readonly TimeSpan CloseBound = TimeSpan.FromSeconds(20);
 
-    private readonly TlsTests.SelfSignedCertificate _certificate;
+    private readonly SelfSignedCertificate _certificate;
 
-    public PortLimitTests(TlsTests.SelfSignedCertificate certificate) => _certificate = certificate;
+    public PortLimitTests(SelfSignedCertificate certificate) => _certificate = certificate;
 
     [Fact]
     public async Task SilentTlsConnectionsCountAgainstTheLimitsAndCloseAtTheDeadline()

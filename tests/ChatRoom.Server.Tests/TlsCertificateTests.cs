@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 namespace ChatRoom.Server.Tests;
 
 /// <summary>
-/// The certificate forms Chat:Tls takes (PKCS#12 with or without a password, PEM with a plain or encrypted key), the
-/// start-up error that names the key when a certificate cannot be used, and the console client's host-name check.
+/// The certificate forms Chat:Tls takes (PKCS#12 with or without a password, PEM with a plain or encrypted key), and the
+/// start-up error that names the key when a certificate cannot be used.
 /// </summary>
 public sealed class TlsCertificateTests(TlsCertificateTests.CertificateFiles files) : IClassFixture<TlsCertificateTests.CertificateFiles>
 {
@@ -52,21 +52,6 @@ public sealed class TlsCertificateTests(TlsCertificateTests.CertificateFiles fil
         Assert.True(failure.Message.Contains(key, StringComparison.Ordinal), $"{form}: the message does not name {key}: {failure.Message}");
     }
 
-    [Fact]
-    public async Task ConsoleClientRefusesACertificateForAnotherHostEvenWhenTrustingIt()
-    {
-        await using var server = await TestChatServer.StartAsync("Tls:Port=0", $"Tls:CertificatePath={files.Path(CertificateFiles.ElsewherePfx)}");
-        var alice = await server.JoinAsync("alice");
-
-        // Trusted as a root, but issued to elsewhere.example, not to the 127.0.0.1 the client dials.
-        var result = await ClientProcess.RunAsync(server.TlsPort!.Value, ["hello"],
-            "--nick", "bob", "--tls", "--tls-trust", files.Path(CertificateFiles.ElsewherePem));
-
-        result.AssertExitCode(1);
-        Assert.True(result.Stderr.Contains("TLS", StringComparison.Ordinal), $"the refusal does not say it is TLS's.{result.Description}");
-        await alice.ExpectNothingPendingAsync();
-    }
-
     /// <summary>
     /// Self-signed certificates in every form the tests use: one for localhost and 127.0.0.1, written as PEM (plain and
     /// encrypted key) and as password-protected PKCS#12; one for elsewhere.example only; a key of neither; a file of noise.
@@ -79,8 +64,6 @@ public sealed class TlsCertificateTests(TlsCertificateTests.CertificateFiles fil
         public const string ProtectedPfx = "server-protected.pfx";
         public const string OtherKey = "other.key";
         public const string Garbage = "garbage.pfx";
-        public const string ElsewherePfx = "elsewhere.pfx";
-        public const string ElsewherePem = "elsewhere.pem";
         public const string Password = "s3cret pass";
 
         private readonly string _directory = Directory.CreateTempSubdirectory("chatroom-tls-forms-").FullName;
@@ -88,7 +71,7 @@ public sealed class TlsCertificateTests(TlsCertificateTests.CertificateFiles fil
         public CertificateFiles()
         {
             using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            Certificate = SelfSigned(key, "localhost", loopback: true);
+            Certificate = SelfSignedCertificate.Create(key, "localhost", loopback: true);
             File.WriteAllText(Path(Pem), Certificate.ExportCertificatePem());
             File.WriteAllText(Path(Key), key.ExportPkcs8PrivateKeyPem());
             File.WriteAllText(Path(EncryptedKey), key.ExportEncryptedPkcs8PrivateKeyPem(
@@ -98,11 +81,6 @@ public sealed class TlsCertificateTests(TlsCertificateTests.CertificateFiles fil
             using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             File.WriteAllText(Path(OtherKey), other.ExportPkcs8PrivateKeyPem());
             File.WriteAllBytes(Path(Garbage), RandomNumberGenerator.GetBytes(2048));
-
-            using var elsewhereKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            using var elsewhere = SelfSigned(elsewhereKey, "elsewhere.example", loopback: false);
-            File.WriteAllBytes(Path(ElsewherePfx), elsewhere.Export(X509ContentType.Pfx));
-            File.WriteAllText(Path(ElsewherePem), elsewhere.ExportCertificatePem());
         }
 
         /// <summary>The certificate for localhost and 127.0.0.1.</summary>
@@ -122,21 +100,6 @@ public sealed class TlsCertificateTests(TlsCertificateTests.CertificateFiles fil
         {
             Certificate.Dispose();
             Directory.Delete(_directory, recursive: true);
-        }
-
-        private static X509Certificate2 SelfSigned(ECDsa key, string name, bool loopback)
-        {
-            var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
-            var names = new SubjectAlternativeNameBuilder();
-            names.AddDnsName(name);
-            if (loopback)
-            {
-                names.AddIpAddress(IPAddress.Loopback);
-            }
-
-            request.CertificateExtensions.Add(names.Build());
-            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
-            return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
         }
     }
 }

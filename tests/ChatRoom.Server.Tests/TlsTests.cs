@@ -8,8 +8,8 @@ using Microsoft.Extensions.Options;
 
 namespace ChatRoom.Server.Tests;
 
-/// <summary>The optional TLS chat endpoint (Chat:Tls): one room with the plaintext port, and the console client's --tls.</summary>
-public sealed class TlsTests : IClassFixture<TlsTests.SelfSignedCertificate>
+/// <summary>The optional TLS chat endpoint (Chat:Tls): one room with the plaintext port (the console client's --tls: Client.Tests).</summary>
+public sealed class TlsTests : IClassFixture<SelfSignedCertificate>
 {
     private readonly SelfSignedCertificate _certificate;
 
@@ -30,34 +30,6 @@ public sealed class TlsTests : IClassFixture<TlsTests.SelfSignedCertificate>
 
         await plain.ExpectLineAsync("plain: over tcp");
         await secure.ExpectLinesAsync("secure: over tls", "plain: over tcp");
-    }
-
-    [Fact]
-    public async Task ConsoleClientJoinsOverTlsWhenTrustingTheServersCertificate()
-    {
-        await using var server = await StartTlsServerAsync();
-        var alice = await server.JoinAsync("alice");
-
-        var result = await ClientProcess.RunAsync(server.TlsPort!.Value, ["hello, encrypted"],
-            "--nick", "bob", "--tls", "--tls-trust", _certificate.PemPath);
-
-        result.AssertExitCode(0);
-        result.AssertPrinted("bob joined the chat!", "bob: hello, encrypted");
-        await alice.ExpectLinesAsync("bob joined the chat!", "bob: hello, encrypted", "bob left the chat!");
-    }
-
-    [Fact]
-    public async Task ConsoleClientRefusesAnUntrustedCertificateAndSaysHowToTrustIt()
-    {
-        await using var server = await StartTlsServerAsync();
-        var alice = await server.JoinAsync("alice");
-
-        var result = await ClientProcess.RunAsync(server.TlsPort!.Value, ["hello"], "--nick", "bob", "--tls");
-
-        result.AssertExitCode(1);
-        Assert.True(result.Stderr.Contains("TLS", StringComparison.Ordinal) && result.Stderr.Contains("--tls-trust", StringComparison.Ordinal),
-            $"the refusal does not explain itself.{result.Description}");
-        await alice.ExpectNothingPendingAsync();
     }
 
     [Fact]
@@ -94,38 +66,4 @@ public sealed class TlsTests : IClassFixture<TlsTests.SelfSignedCertificate>
 
     private Task<TestChatServer> StartTlsServerAsync() =>
         TestChatServer.StartAsync("Tls:Port=0", $"Tls:CertificatePath={_certificate.PfxPath}");
-
-    /// <summary>A self-signed server certificate for localhost and 127.0.0.1, as PKCS#12 for the server and PEM for the client.</summary>
-    public sealed class SelfSignedCertificate : IDisposable
-    {
-        private readonly string _directory = Directory.CreateTempSubdirectory("chatroom-tls-").FullName;
-
-        public SelfSignedCertificate()
-        {
-            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
-            var names = new SubjectAlternativeNameBuilder();
-            names.AddDnsName("localhost");
-            names.AddIpAddress(IPAddress.Loopback);
-            request.CertificateExtensions.Add(names.Build());
-            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
-            Certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-            PfxPath = Path.Combine(_directory, "server.pfx");
-            PemPath = Path.Combine(_directory, "server.pem");
-            File.WriteAllBytes(PfxPath, Certificate.Export(X509ContentType.Pfx));
-            File.WriteAllText(PemPath, Certificate.ExportCertificatePem());
-        }
-
-        public X509Certificate2 Certificate { get; }
-
-        public string PfxPath { get; }
-
-        public string PemPath { get; }
-
-        public void Dispose()
-        {
-            Certificate.Dispose();
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
 }
