@@ -12,16 +12,8 @@
 #   docker build --target prebuilt --build-arg RUNTIME_IMAGE=chatroom-runtime-deps:10.0-bookworm -t chatroom-server .
 set -euo pipefail
 
-force=false
-image=chatroom-runtime-deps:10.0-bookworm
-for arg in "$@"; do
-  case "$arg" in
-    --force) force=true ;;
-    -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
-    -*) echo "unknown option: $arg" >&2; exit 2 ;;
-    *) image=$arg ;;
-  esac
-done
+source "$(dirname "$0")/stand-in.sh"
+parse_options 13 chatroom-runtime-deps:10.0-bookworm "$@"
 suite=${DEBIAN_SUITE:-bookworm}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # Debian's names for the libraries in dotnet-docker's runtime-deps Dockerfile (libicu72/libssl3 on bookworm).
@@ -31,10 +23,7 @@ case "$suite" in
   *) echo "DEBIAN_SUITE=$suite: only bookworm and trixie are known" >&2; exit 2 ;;
 esac
 
-log() { printf '[%s] build-local-base: %s\n' "$(date +%T)" "$*"; }
-die() { printf '[%s] build-local-base: ERROR: %s\n' "$(date +%T)" "$*" >&2; exit 1; }
-
-docker info >/dev/null 2>&1 || die "no Docker engine answers (docker info failed)"
+need_docker
 if ! $force && docker image inspect "$image" >/dev/null 2>&1; then
   log "reusing $image ($(docker image inspect --format '{{.Created}}' "$image"))"
   exit 0

@@ -11,24 +11,12 @@
 # docker-compose.offline.yml runs it (anonymous access, published on 127.0.0.1 only); see docs/containers.md.
 set -euo pipefail
 
-force=false
-image=chatroom-aspire-dashboard:13.6
-for arg in "$@"; do
-  case "$arg" in
-    --force) force=true ;;
-    -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
-    -*) echo "unknown option: $arg" >&2; exit 2 ;;
-    *) image=$arg ;;
-  esac
-done
-here=$(cd "$(dirname "$0")" && pwd)
+source "$(dirname "$0")/stand-in.sh"
+parse_options 12 chatroom-aspire-dashboard:13.6 "$@"
 root=$(dirname "$here")
 base=${CHATROOM_RUNTIME_IMAGE:-chatroom-runtime-deps:10.0-bookworm}
 
-log() { printf '[%s] build-local-dashboard: %s\n' "$(date +%T)" "$*"; }
-die() { printf '[%s] build-local-dashboard: ERROR: %s\n' "$(date +%T)" "$*" >&2; exit 1; }
-
-docker info >/dev/null 2>&1 || die "no Docker engine answers (docker info failed)"
+need_docker
 
 # The dashboard the AppHost runs: the SDK adds Aspire.Dashboard.Sdk.<rid> at Aspire.Hosting.AppHost's version.
 version=$(sed -nE 's/.*PackageVersion Include="Aspire\.Hosting\.AppHost" Version="([^"]+)".*/\1/p' "$root/Directory.Packages.props")
@@ -46,10 +34,7 @@ if [ ! -x "$tools/Aspire.Dashboard" ]; then
   [ -x "$tools/Aspire.Dashboard" ] || die "$tools/Aspire.Dashboard is missing after the restore"
 fi
 
-if ! docker image inspect "$base" >/dev/null 2>&1; then
-  log "the base image $base is missing: building it first"
-  bash "$here/build-local-base.sh" "$base"
-fi
+ensure_base "$base"
 
 context=$(mktemp -d /tmp/chatroom-dashboard.XXXXXX)
 trap 'rm -rf "$context"' EXIT

@@ -9,26 +9,16 @@
 # An image of that name that exists is reused; --force rebuilds it.
 set -euo pipefail
 
-force=false
-image=chatroom-redis:7-bookworm
-for arg in "$@"; do
-  case "$arg" in
-    --force) force=true ;;
-    -h | --help) sed -n '2,9p' "$0"; exit 0 ;;
-    -*) echo "unknown option: $arg" >&2; exit 2 ;;
-    *) image=$arg ;;
-  esac
-done
-here=$(cd "$(dirname "$0")" && pwd)
+source "$(dirname "$0")/stand-in.sh"
+parse_options 9 chatroom-redis:7-bookworm "$@"
 base=${CHATROOM_RUNTIME_IMAGE:-chatroom-runtime-deps:10.0-bookworm}
 
-log() { printf '[%s] build-local-redis: %s\n' "$(date +%T)" "$*"; }
-docker info >/dev/null 2>&1 || { log "ERROR: no Docker engine answers (docker info failed)" >&2; exit 1; }
+need_docker
 if ! $force && docker image inspect "$image" >/dev/null 2>&1; then
   log "reusing $image"
   exit 0
 fi
-docker image inspect "$base" >/dev/null 2>&1 || bash "$here/build-local-base.sh" "$base"
+ensure_base "$base"
 
 log "building $image: $base plus Debian's redis-server (apt-get; under a minute)"
 docker build -t "$image" - <<DOCKERFILE

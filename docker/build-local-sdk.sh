@@ -10,24 +10,13 @@
 # image is missing (debootstrap). See docs/containers.md ("The SDK stand-ins").
 set -euo pipefail
 
-force=false
-for arg in "$@"; do
-  case "$arg" in
-    --force) force=true ;;
-    -h | --help) sed -n '2,10p' "$0"; exit 0 ;;
-    *) echo "unknown argument: $arg" >&2; exit 2 ;;
-  esac
-done
-
+source "$(dirname "$0")/stand-in.sh"
+parse_options 10 "" "$@"
 base=chatroom-runtime-deps:10.0-bookworm
 plain=chatroom-sdk:10.0-bookworm
 aot=chatroom-sdk:10.0-bookworm-aot
-here=$(cd "$(dirname "$0")" && pwd)
 
-log() { printf '[%s] build-local-sdk: %s\n' "$(date +%T)" "$*"; }
-die() { printf '[%s] build-local-sdk: ERROR: %s\n' "$(date +%T)" "$*" >&2; exit 1; }
-
-docker info >/dev/null 2>&1 || die "no Docker engine answers (docker info failed)"
+need_docker
 command -v dotnet >/dev/null 2>&1 || die "dotnet is not on PATH: the stand-ins are made of this machine's .NET SDK"
 dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
 [ -d "$dotnet_root/sdk" ] || die "$dotnet_root has no sdk/ folder: not a .NET SDK installation"
@@ -43,10 +32,7 @@ if ! $force && [ "$(current "$plain")" = "$sdk_versions" ] && [ "$(current "$aot
   exit 0
 fi
 
-if ! docker image inspect "$base" >/dev/null 2>&1; then
-  log "the base image $base is missing: building it first"
-  bash "$here/build-local-base.sh" "$base"
-fi
+ensure_base "$base"
 
 context=$(mktemp -d /tmp/chatroom-sdk.XXXXXX)
 trap 'rm -rf "$context"' EXIT
