@@ -5,7 +5,6 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
 using System.Text.Json;
-using ChatRoom.Client.Hosting;
 using ChatRoom.Protocol.Events;
 using ChatRoom.Protocol.Framing;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using ChatRoom.Client.Hosting;
 using ChatRoom.Client.Telemetry;
 using ChatRoom.Protocol.Commands;
 using ChatRoom.Protocol.Events;

@@ -1,5 +1,4 @@
 using ChatRoom.Client.Connection;
-using ChatRoom.Client.Hosting;
 using ChatRoom.Client.Telemetry;
 using ChatRoom.Client.Terminal;
 using ChatRoom.Protocol.Commands;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using ChatRoom.Client.Connection;
-using ChatRoom.Client.Hosting;
 using ChatRoom.Client.Telemetry;
 using ChatRoom.Protocol.Commands;
 using ChatRoom.Protocol.Events;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net.Sockets;
 using ChatRoom.Client.Connection;
-using ChatRoom.Client.Hosting;
 using ChatRoom.Client.Telemetry;
 using ChatRoom.Protocol.Events;
 using ChatRoom.Protocol.Text;

@@ -1,8 +1,7 @@
 using System.Globalization;
-using ChatRoom.Client.Connection;
 using Microsoft.Extensions.Configuration;
 
-namespace ChatRoom.Client.Hosting;
+namespace ChatRoom.Client.Connection;
 
 /// <summary>Where the chat server listens, and whether to speak TLS to it.</summary>
 public sealed record ServerAddress(string Host, int Port)

@@ -1,4 +1,4 @@
-namespace ChatRoom.Client.Hosting;
+namespace ChatRoom.Client.Modes;
 
 /// <summary>What the command line asked for.</summary>
 /// <param name="Host">Server host name or address, or null to take it from configuration.</param>
