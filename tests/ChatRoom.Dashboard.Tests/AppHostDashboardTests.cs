@@ -47,7 +47,7 @@ public sealed partial class AppHostDashboardTests(AppHostDashboardFixture fixtur
         await dashboard.ScreenshotAsync("apphost-resources");
 
         // Healthy: the server's details say so (the AppHost polls its /health).
-        await dashboard.RunMenuCommandAsync("server", "View details");
+        await dashboard.ChooseMenuItemAsync("server", "View details");
         // The row of the details' property grid (the resource filter's popup has a "Health state" group too).
         var healthState = dashboard.Page.GetByRole(AriaRole.Row).Filter(new() { HasTextRegex = new Regex(@"^\s*Health state") });
         await Expect(healthState).ToContainTextAsync("Healthy", new() { Timeout = DashboardPage.TextWait.Timeout });
@@ -131,6 +131,11 @@ public sealed partial class AppHostDashboardTests(AppHostDashboardFixture fixtur
             // Stopped whatever happened, so the other tests see the room of the simulators alone.
             await dashboard.GotoAsync("/");
             await dashboard.RunMenuCommandAsync("server", "Stop burst");
+        }
+
+        foreach (var row in await SimulatorRows(dashboard, "burst").AllAsync())
+        {
+            await Expect(row.GetByRole(AriaRole.Gridcell).Nth(1)).Not.ToHaveTextAsync(new Regex(@"^\s*(Running|Starting)\s*$"), BurstWait);
         }
 
         await dashboard.ExpectLatestMetricValueAsync("server", "ChatRoom.Server", "chatroom.user.count", Number(AppHostDashboardFixture.Simulators), DashboardPage.WaitTimeout);

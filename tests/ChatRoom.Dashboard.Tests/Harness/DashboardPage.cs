@@ -90,11 +90,31 @@ public sealed partial class DashboardPage(IPage page, Uri baseUrl)
     public ILocator DialogButton(string text) =>
         page.Locator("#interactions-input-dialog fluent-button").Filter(new() { HasTextRegex = new Regex($"^\\s*{Regex.Escape(text)}\\s*$") });
 
-    /// <summary>Runs a command of a resource from its row's "..." menu, as a person finds the ones not shown as icons.</summary>
-    public async Task RunMenuCommandAsync(string resource, string command)
+    /// <summary>Presses an item of a resource's "..." menu on the resources page (View details, a command).</summary>
+    public async Task ChooseMenuItemAsync(string resource, string item)
     {
         await ResourceRow(resource).GetByLabel("Actions", new() { Exact = true }).ClickAsync();
-        await page.GetByRole(AriaRole.Menuitem).Filter(new() { HasTextRegex = new Regex($"^\\s*{Regex.Escape(command)}\\s*$") }).ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem).Filter(new() { HasTextRegex = new Regex($"^\\s*{Regex.Escape(item)}\\s*$") }).ClickAsync();
+    }
+
+    /// <summary>
+    /// Runs a command of a resource from its row's "..." menu, as a person finds the ones not shown as icons, and
+    /// returns once the dashboard's toast says it succeeded; fails the test, with a screenshot, when the toast says it
+    /// failed or none comes within <see cref="WaitTimeout"/> (the press did not reach the menu item).
+    /// </summary>
+    public async Task RunMenuCommandAsync(string resource, string command)
+    {
+        await ChooseMenuItemAsync(resource, command);
+
+        // The dashboard's toast title: <resource> "<command>" succeeded (or failed).
+        var outcome = page.GetByText(new Regex($"\"{Regex.Escape(command)}\" (succeeded|failed)")).First;
+        await Expect(outcome).ToBeVisibleAsync(VisibleWait);
+        var said = await outcome.InnerTextAsync();
+        if (said.Contains("failed", StringComparison.Ordinal))
+        {
+            var screenshot = await ScreenshotAsync($"command-failed-{command.Replace(' ', '-')}");
+            Assert.Fail($"The dashboard says: {said} (screenshot: {screenshot}).");
+        }
     }
 
     /// <summary>Saves a screenshot under artifacts/dashboard-tests/ (git-ignored), for a person to open.</summary>
