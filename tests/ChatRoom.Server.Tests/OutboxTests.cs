@@ -64,10 +64,7 @@ public sealed class OutboxTests : IDisposable
         var line = new byte[1000];
 
         Assert.Equal((0, 0), (outbox.QueuedBytes, outbox.OldestQueuedTimestamp));
-        for (var i = 0; i < 100; i++)
-        {
-            Assert.True(outbox.TryEnqueue(line, receivedTimestamp: 0, madeTimestamp: 1_000 + i));
-        }
+        EnqueueAsOneRead(outbox, line, count: 100, firstMade: 1_000);
 
         // The drain has written a first part into the pipe and waits for the socket; all of it is still owed, with the
         // entries that hold the lines and what the pipe may hold before the flush that waits.
@@ -82,6 +79,16 @@ public sealed class OutboxTests : IDisposable
         Assert.Equal(100 * 1000, taken);
         await WaitUntilAsync(() => outbox.QueuedBytes == 0);
         Assert.Equal(0, outbox.OldestQueuedTimestamp);
+    }
+
+    // Queued as one read loop's lines are: the drain starts once all of them are queued and takes them as one batch.
+    private static void EnqueueAsOneRead(Outbox outbox, byte[] line, int count, long firstMade)
+    {
+        using var held = DrainBatch.Open();
+        for (var i = 0; i < count; i++)
+        {
+            Assert.True(outbox.TryEnqueue(line, receivedTimestamp: 0, madeTimestamp: firstMade + i));
+        }
     }
 
     [Fact]
