@@ -114,7 +114,7 @@ public sealed partial class AppHostDashboardTests(AppHostDashboardFixture fixtur
     public async Task StartBurstBringsItsFastSimulatorsIntoTheRoomAndStopBurstTakesThemOut()
     {
         var dashboard = await fixture.OpenDashboardAsync();
-        await dashboard.RunMenuCommandAsync("server", "Start burst");
+        await dashboard.RunMenuCommandAsync("server", "Start burst", BurstTimeout);
         try
         {
             foreach (var row in await SimulatorRows(dashboard, "burst").AllAsync())
@@ -130,7 +130,7 @@ public sealed partial class AppHostDashboardTests(AppHostDashboardFixture fixtur
         {
             // Stopped whatever happened, so the other tests see the room of the simulators alone.
             await dashboard.GotoAsync("/");
-            await dashboard.RunMenuCommandAsync("server", "Stop burst");
+            await dashboard.RunMenuCommandAsync("server", "Stop burst", BurstTimeout);
         }
 
         foreach (var row in await SimulatorRows(dashboard, "burst").AllAsync())

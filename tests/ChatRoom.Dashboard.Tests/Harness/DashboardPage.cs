@@ -100,15 +100,16 @@ public sealed partial class DashboardPage(IPage page, Uri baseUrl)
     /// <summary>
     /// Runs a command of a resource from its row's "..." menu, as a person finds the ones not shown as icons, and
     /// returns once the dashboard's toast says it succeeded; fails the test, with a screenshot, when the toast says it
-    /// failed or none comes within <see cref="WaitTimeout"/> (the press did not reach the menu item).
+    /// failed or none comes within <paramref name="timeout"/> (<see cref="WaitTimeout"/> by default; the press did not
+    /// reach the menu item, or the command is still running).
     /// </summary>
-    public async Task RunMenuCommandAsync(string resource, string command)
+    public async Task RunMenuCommandAsync(string resource, string command, TimeSpan? timeout = null)
     {
         await ChooseMenuItemAsync(resource, command);
 
         // The dashboard's toast title: <resource> "<command>" succeeded (or failed).
         var outcome = page.GetByText(new Regex($"\"{Regex.Escape(command)}\" (succeeded|failed)")).First;
-        await Expect(outcome).ToBeVisibleAsync(VisibleWait);
+        await Expect(outcome).ToBeVisibleAsync(new() { Timeout = (float)(timeout ?? WaitTimeout).TotalMilliseconds });
         var said = await outcome.InnerTextAsync();
         if (said.Contains("failed", StringComparison.Ordinal))
         {
