@@ -37,8 +37,8 @@ public static class Extensions
             http.AddServiceDiscovery();
         });
 
-        // The resilience pipeline logs every attempt of every request at Information, the OTLP exporter's included:
-        // a line per export, exported in turn. Retries and failures are Warnings, and still logged.
+        // The resilience pipeline logs every attempt of every request at Information, the OTLP exporter's included: a
+        // console line per export, on the dashboard's console page too. Retries and failures are Warnings, still logged.
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
 
         return builder;

@@ -86,4 +86,26 @@ public sealed class OtlpExportTests
             await app.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task ExportingTelemetryWritesNoLineAboutEachExportToTheServersLog()
+    {
+        // The exporter's HTTP requests go through the resilience handler every HttpClient gets, whose telemetry logs
+        // each attempt at Information: at the default level, a console line (on the dashboard's console page too)
+        // per export.
+        await using var collector = await OtlpSink.StartAsync();
+        using var server = await ServerProcess.StartWithAsync(
+        [
+            "--Logging:LogLevel:Default=Information",
+            $"--OTEL_EXPORTER_OTLP_ENDPOINT={collector.Endpoint.ToString().TrimEnd('/')}",
+            "--OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
+            "--OTEL_METRIC_EXPORT_INTERVAL=200",
+        ]);
+
+        await collector.WaitForAsync("metrics", ExportTimeout, "ChatRoom.Server");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var exports = collector.Requests.Count(request => request.Signal == "metrics");
+        Assert.True(exports >= 3, $"only {exports} metric exports in a second");
+        Assert.DoesNotContain("Execution attempt", server.Output, StringComparison.Ordinal);
+    }
 }
